@@ -1,0 +1,20 @@
+// gateway/crypto/sha256.h
+//
+// SHA-256 digests (OpenSSL EVP). Pure functions, safe from any thread.
+#ifndef GW_CRYPTO_SHA256_H_
+#define GW_CRYPTO_SHA256_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace gw::crypto {
+
+// The 32 raw digest bytes of `data`.
+std::string Sha256(absl::string_view data);
+// Lowercase hex of Sha256(data), 64 characters.
+std::string Sha256Hex(absl::string_view data);
+
+}  // namespace gw::crypto
+
+#endif  // GW_CRYPTO_SHA256_H_

@@ -1,0 +1,178 @@
+// gateway/store/store.h
+//
+// Store is the gateway's durable state: alerts with their per-recipient
+// deliveries (the outbox), cases with their history, and the audit log. No
+// other module speaks SQL; callers see only this interface, so the embedded
+// SQLite store and a shared PostgreSQL store are interchangeable.
+//
+// Writes:
+//  * Commit() applies a batch of writes in ONE transaction with one durable
+//    commit (group commit). Each write in the batch is atomic on its own:
+//    its record, its outbox rows and its audit entry are stored together or
+//    not at all, and a write that fails (e.g. ALREADY_EXISTS) leaves no trace
+//    while the other writes of the batch still commit.
+//  * Every successful write appends exactly one audit entry. A failed write
+//    appends nothing; the caller audits the refusal with an AppendAudit.
+//  * When Commit() returns OK, every write whose result.status is OK is
+//    durable (fsync'd); a crash after that loses none of them.
+// Reads:
+//  * Reads see only committed data and never block the writer for long.
+// Threads: Commit() is called by one thread at a time (the ingest writer).
+//  Reads may be called from any number of threads concurrently with each
+//  other and with Commit().
+#ifndef GW_STORE_STORE_H_
+#define GW_STORE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "gw/v1/alert.pb.h"
+#include "gw/v1/audit.pb.h"
+#include "gw/v1/case.pb.h"
+
+namespace gw::store {
+
+// Accept one alert. `record` holds the verified CaseAlert, the envelope as
+// received, received_at, payload_sha256 and one Delivery per recipient
+// (state QUEUED, message_id assigned). In the same transaction the store:
+//  * if alert_id is new: stores the record and its deliveries (outbox),
+//    creates the case `alert.case_ref` owned by alert.origin_agency (state
+//    OPEN, shared with the recipients, a history event with alert_id) or, if
+//    the case exists and is owned by alert.origin_agency, adds the new
+//    recipients to shared_with and the alert to alert_ids; appends `audit`.
+//  * if alert_id exists with the same payload_sha256: changes nothing and
+//    reports duplicate = true with the stored record and its first audit
+//    leaf index (an idempotent success).
+// Errors (result.status):
+//  ALREADY_EXISTS     alert_id exists with a different payload_sha256
+//  PERMISSION_DENIED  the case exists and is owned by another agency
+struct AcceptAlert {
+  gw::v1::AlertRecord record;
+  gw::v1::AuditEntry audit;
+};
+
+// Apply one signed case status update. `update` is the verified payload
+// (case_ref, owner_agency, state, update_id, updated_by, note). The store
+// sets the case state, updated_at = `at`, appends a CaseEvent to history
+// and appends `audit`.
+// Idempotent by (case_ref, update_id): the same update_id with the same
+// payload_sha256 changes nothing and reports duplicate = true.
+// Errors (result.status):
+//  NOT_FOUND          no such case
+//  PERMISSION_DENIED  the case is owned by an agency other than actor_agency
+//  ALREADY_EXISTS     update_id reused with a different payload_sha256
+struct UpdateCase {
+  gw::v1::CaseStatus update;
+  std::string actor_agency;
+  std::string actor_user;
+  std::string payload_sha256;
+  absl::Time at;
+  gw::v1::AuditEntry audit;
+};
+
+// Append one audit entry and nothing else (refusals, reads worth auditing).
+struct AppendAudit {
+  gw::v1::AuditEntry audit;
+};
+
+struct WriteResult {
+  absl::Status status;
+  // True when an identical write had already been committed.
+  bool duplicate = false;
+  // Leaf index of this write's audit entry (the first one's if duplicate).
+  uint64_t audit_leaf_index = 0;
+  // AcceptAlert: the stored record (the first one's if duplicate).
+  std::optional<gw::v1::AlertRecord> alert;
+  // AcceptAlert and UpdateCase: the case after the write, with history.
+  std::optional<gw::v1::CaseStatus> case_status;
+};
+
+struct Write {
+  std::variant<AcceptAlert, UpdateCase, AppendAudit> op;
+  // Filled in by Store::Commit.
+  WriteResult result;
+};
+
+// Filters for ListAlerts. Results are ordered by acceptance, oldest first.
+struct AlertQuery {
+  // If set, only alerts whose origin is this agency or that list it among
+  // their recipients.
+  std::string visible_to_agency;
+  std::string case_ref;
+  gw::v1::CaseAlert::Kind kind = gw::v1::CaseAlert::KIND_UNSPECIFIED;
+  std::string origin_agency;
+  // Opaque cursor from a previous page's next_page_token; empty = start.
+  std::string page_token;
+  // 1..1000.
+  int page_size = 50;
+};
+
+struct AlertPage {
+  std::vector<gw::v1::AlertRecord> alerts;
+  // Empty when there are no more results.
+  std::string next_page_token;
+};
+
+// Filters for ListCases. Ordered by creation, oldest first.
+struct CaseQuery {
+  // If set, only cases owned by this agency or shared with it.
+  std::string visible_to_agency;
+  gw::v1::CaseStatus::State state = gw::v1::CaseStatus::STATE_UNSPECIFIED;
+  std::string page_token;
+  int page_size = 50;
+};
+
+struct CasePage {
+  std::vector<gw::v1::CaseStatus> cases;
+  std::string next_page_token;
+};
+
+struct AuditLeaf {
+  uint64_t leaf_index = 0;
+  // The exact bytes of the entry (deterministic AuditEntry serialization).
+  std::string leaf_data;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies `batch` as described above, filling each write's result.
+  // Returns non-OK only when the transaction as a whole failed (I/O error,
+  // disk full, database locked: ABORTED or UNAVAILABLE or INTERNAL); then no
+  // write of the batch was applied and their results are unspecified.
+  // Writes are applied in order, so a later write sees an earlier one.
+  [[nodiscard]] virtual absl::Status Commit(absl::Span<Write* const> batch) = 0;
+
+  // NOT_FOUND if there is no such alert.
+  [[nodiscard]] virtual absl::StatusOr<gw::v1::AlertRecord> GetAlert(
+      absl::string_view alert_id) = 0;
+  // INVALID_ARGUMENT "page_token: ..." for a token this store did not issue.
+  [[nodiscard]] virtual absl::StatusOr<AlertPage> ListAlerts(
+      const AlertQuery& query) = 0;
+
+  // The case with shared_with, alert_ids and full history (oldest first).
+  // NOT_FOUND if there is no such case.
+  [[nodiscard]] virtual absl::StatusOr<gw::v1::CaseStatus> GetCase(
+      absl::string_view case_ref) = 0;
+  [[nodiscard]] virtual absl::StatusOr<CasePage> ListCases(
+      const CaseQuery& query) = 0;
+
+  // Number of audit entries so far.
+  [[nodiscard]] virtual absl::StatusOr<uint64_t> AuditLogSize() = 0;
+  // Up to `count` entries from `start` (fewer at the end of the log).
+  [[nodiscard]] virtual absl::StatusOr<std::vector<AuditLeaf>> ReadAuditLog(
+      uint64_t start, uint64_t count) = 0;
+};
+
+}  // namespace gw::store
+
+#endif  // GW_STORE_STORE_H_
