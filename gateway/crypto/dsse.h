@@ -18,19 +18,33 @@
 
 namespace gw::crypto {
 
+//
+// Thread safety: all functions are safe to call concurrently (on different
+// envelopes, or on one envelope that nobody modifies).
+
+// PAE(payload_type, payload). Any bytes are allowed in both (NULs included);
+// the result is exactly the bytes every signature covers.
 std::string PreAuthEncoding(absl::string_view payload_type,
                             absl::string_view payload);
 
 // Appends a signature by `signer` over PAE(envelope->payload_type,
 // envelope->payload), with the signer's keyid and certificate (DER).
+// Existing signatures are kept (the gateway countersigns after the author).
+// On failure `*envelope` is unchanged.
+// REQUIRES: envelope != nullptr (INTERNAL otherwise); not owned.
 [[nodiscard]] absl::Status SignEnvelope(const Signer& signer,
                                         gw::v1::Envelope* envelope);
 
-// Verifies envelope.signatures[index] with `verifier`.
+// Verifies envelope.signatures[index] with `verifier`: first that its keyid
+// is the verifier's key id, then the signature over PAE. The signature's
+// cert_der is not looked at: the caller chooses (and judges) the
+// certificate `verifier` was made from.
 // Errors:
 //  INVALID_ARGUMENT  index out of range ("envelope.signatures: ...")
-//  UNAUTHENTICATED   keyid differs from the verifier's key, or the signature
-//                    does not verify ("envelope.signatures[i].sig: ...")
+//  UNAUTHENTICATED   "envelope.signatures[i].keyid: does not match the
+//                    signer certificate", or "envelope.signatures[i].sig:
+//                    signature does not verify" (also for malformed sigs)
+//  INTERNAL / RESOURCE_EXHAUSTED  OpenSSL itself failed
 [[nodiscard]] absl::Status VerifyEnvelopeSignature(
     const gw::v1::Envelope& envelope, int index, const Verifier& verifier);
 

@@ -27,18 +27,21 @@ inline void FreeX509Stack(STACK_OF(X509) * stack) {
 }
 
 using BioPtr = std::unique_ptr<BIO, OpensslDeleter<BIO, FreeBio>>;
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OpensslDeleter<EVP_PKEY, EVP_PKEY_free>>;
+using EvpPkeyPtr =
+    std::unique_ptr<EVP_PKEY, OpensslDeleter<EVP_PKEY, EVP_PKEY_free>>;
 using EvpMdCtxPtr =
     std::unique_ptr<EVP_MD_CTX, OpensslDeleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 using X509Ptr = std::unique_ptr<X509, OpensslDeleter<X509, X509_free>>;
-using X509CrlPtr = std::unique_ptr<X509_CRL, OpensslDeleter<X509_CRL, X509_CRL_free>>;
+using X509CrlPtr =
+    std::unique_ptr<X509_CRL, OpensslDeleter<X509_CRL, X509_CRL_free>>;
 using X509StorePtr =
     std::unique_ptr<X509_STORE, OpensslDeleter<X509_STORE, X509_STORE_free>>;
 using X509StoreCtxPtr =
     std::unique_ptr<X509_STORE_CTX,
                     OpensslDeleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
 using X509StackPtr =
-    std::unique_ptr<STACK_OF(X509), OpensslDeleter<STACK_OF(X509), FreeX509Stack>>;
+    std::unique_ptr<STACK_OF(X509),
+                    OpensslDeleter<STACK_OF(X509), FreeX509Stack>>;
 
 }  // namespace gw::crypto
 

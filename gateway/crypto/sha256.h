@@ -1,6 +1,9 @@
 // gateway/crypto/sha256.h
 //
 // SHA-256 digests (OpenSSL EVP). Pure functions, safe from any thread.
+// They cannot fail on any input; if OpenSSL itself cannot compute a digest
+// (out of memory, no default provider) the process aborts rather than
+// return a wrong digest.
 #ifndef GW_CRYPTO_SHA256_H_
 #define GW_CRYPTO_SHA256_H_
 

@@ -19,13 +19,18 @@
 
 namespace gw::crypto {
 
-// Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo of `key`.
+// Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo of `key`
+// (CONTRACT.md §3 keyid), 64 characters; "" if key is null or has no
+// public key encoding.
 std::string KeyIdHex(EVP_PKEY* key);
 
 class Verifier {
  public:
-  // INVALID_ARGUMENT if `cert_der` is not an X.509 certificate with an
-  // Ed25519 or P-256 key.
+  // INVALID_ARGUMENT "cert_der: ..." ("cert_pem: ..." for the PEM form) if
+  // the input is not exactly one X.509 certificate with an Ed25519 or P-256
+  // key. Callers prefix the message with their field path, e.g.
+  // "envelope.signatures[0]." + message. cert_der() is the input, byte for
+  // byte (FromCertificatePem: the DER of the first certificate).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Verifier>>
   FromCertificateDer(absl::string_view cert_der);
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Verifier>>
@@ -35,7 +40,9 @@ class Verifier {
   Verifier& operator=(const Verifier&) = delete;
 
   // OK if `signature` is a valid signature of `message`; UNAUTHENTICATED
-  // "signature does not verify" otherwise (also for malformed signatures).
+  // "signature does not verify" otherwise (also for malformed signatures of
+  // any length, empty included, and for non-canonical ECDSA DER). INTERNAL /
+  // RESOURCE_EXHAUSTED only if OpenSSL itself fails.
   [[nodiscard]] absl::Status Verify(absl::string_view message,
                                     absl::string_view signature) const;
 
