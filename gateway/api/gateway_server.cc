@@ -1,0 +1,149 @@
+#include "gateway/api/gateway_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "gateway/api/alert_service.h"
+#include "gateway/api/audit_service.h"
+#include "gateway/api/case_service.h"
+#include "gateway/api/gatekeeper.h"
+#include "gateway/api/pending_services.h"
+#include "gateway/identity/trust_store.h"
+#include "gateway/ingest/case_watchers.h"
+#include "gateway/ingest/pipeline.h"
+#include "gateway/ingest/writer.h"
+#include "gateway/policy/policy.h"
+#include "gateway/store/sqlite/sqlite_store.h"
+#include "gateway/util/file.h"
+#include "gateway/util/status_macros.h"
+#include "gateway/workflow/queries.h"
+
+namespace gw::api {
+
+// Declared in dependency order: destroyed in reverse, so the server goes
+// before the services, the writer before the store.
+struct GatewayServer::Parts {
+  std::shared_ptr<const policy::Policy> policy;
+  std::unique_ptr<identity::TrustStore> trust;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<ingest::Writer> writer;
+  ingest::CaseWatchers watchers;
+  std::unique_ptr<ingest::Pipeline> pipeline;
+  std::unique_ptr<workflow::Queries> queries;
+  std::unique_ptr<Gatekeeper> gate;
+  std::unique_ptr<AlertService> alerts;
+  std::unique_ptr<CaseService> cases;
+  PendingRepatriationService repatriation;
+  std::unique_ptr<AuditService> audit;
+  PendingPartnerExchange partner_exchange;
+  std::unique_ptr<grpc::Server> server;
+};
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const ServerOptions& options) {
+  std::string url = options.store_url;
+  if (url.empty()) url = absl::StrCat("sqlite:", options.data_dir, "/", options.agency, "/gateway.db");
+  absl::string_view rest = url;
+  if (absl::ConsumePrefix(&rest, "sqlite:")) {
+    auto store = store::SqliteStore::Open(std::string(rest));
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<store::Store>(*std::move(store));
+  }
+  if (absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://")) {
+    return absl::UnimplementedError(
+        "--store: PostgreSQL is not supported by this release yet; use sqlite:PATH");
+  }
+  return absl::InvalidArgumentError("--store: want sqlite:PATH or postgres://...");
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
+    const ServerOptions& options, const identity::TrustStore& trust) {
+  const std::string dir = absl::StrCat(options.pki_dir, "/", options.agency);
+  GW_ASSIGN_OR_RETURN(std::string key, util::ReadFile(dir + "/gateway.key"));
+  GW_ASSIGN_OR_RETURN(std::string cert, util::ReadFile(dir + "/gateway.crt"));
+  // The handshake demands a client certificate and proof of its key; every
+  // call then verifies it against the CA of the agency it claims, its
+  // validity and the CRL (TrustStore), so that each refusal is a precise
+  // UNAUTHENTICATED status and is audited rather than a silent handshake
+  // failure.
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  ssl.pem_root_certs = trust.root_certs_pem();
+  ssl.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+GatewayServer::GatewayServer() : parts_(std::make_unique<Parts>()) {}
+
+GatewayServer::~GatewayServer() { Shutdown(absl::Seconds(5)); }
+
+absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const ServerOptions& options) {
+  std::unique_ptr<GatewayServer> server(new GatewayServer());
+  Parts& p = *server->parts_;
+  GW_ASSIGN_OR_RETURN(p.policy, policy::Policy::Load(options.policies_dir));
+  if (p.policy->FindAgency(options.agency) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--agency: ", options.agency, " is not an agency of the policy set in ",
+                     options.policies_dir));
+  }
+  GW_ASSIGN_OR_RETURN(p.trust, identity::TrustStore::Load(*p.policy, options.pki_dir));
+  GW_ASSIGN_OR_RETURN(auto credentials, TlsCredentials(options, *p.trust));
+  GW_ASSIGN_OR_RETURN(p.store, OpenStore(options));
+  p.writer = std::make_unique<ingest::Writer>(p.store.get());
+  p.pipeline = std::make_unique<ingest::Pipeline>(p.policy, p.store.get(), p.writer.get(),
+                                                  &p.watchers);
+  p.queries = std::make_unique<workflow::Queries>(p.store.get());
+  p.gate = std::make_unique<Gatekeeper>(p.trust.get(), p.pipeline.get());
+  p.alerts = std::make_unique<AlertService>(p.gate.get(), p.queries.get());
+  p.cases = std::make_unique<CaseService>(p.gate.get(), p.queries.get(), &p.watchers);
+  p.audit = std::make_unique<AuditService>(p.gate.get(), p.store.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, credentials, &port);
+  // Accept requests somewhat above the policy limit so the pipeline itself
+  // refuses (and audits) an oversize message with RESOURCE_EXHAUSTED.
+  const uint64_t limit = p.policy->limits().max_message_bytes();
+  builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(limit * 4, 64u << 20)));
+  builder.RegisterService(p.alerts.get());
+  builder.RegisterService(p.cases.get());
+  builder.RegisterService(&p.repatriation);
+  builder.RegisterService(p.audit.get());
+  builder.RegisterService(&p.partner_exchange);
+  p.server = builder.BuildAndStart();
+  if (p.server == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "--listen: cannot listen on ", options.listen,
+        " (address in use or not local?); pick another with --listen HOST:PORT"));
+  }
+  absl::string_view host = options.listen;
+  if (auto colon = host.rfind(':'); colon != absl::string_view::npos) host = host.substr(0, colon);
+  server->address_ = absl::StrCat(host, ":", port);
+  return server;
+}
+
+void GatewayServer::Shutdown(absl::Duration grace) {
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  Parts& p = *parts_;
+  if (p.server != nullptr) {
+    p.server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace));
+    p.server->Wait();
+  }
+  if (p.writer != nullptr) p.writer->Stop();
+  p.store.reset();
+}
+
+}  // namespace gw::api

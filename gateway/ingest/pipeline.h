@@ -1,0 +1,105 @@
+// gateway/ingest/pipeline.h
+//
+// Pipeline is the one ingest path (DESIGN.md): every signed message, from a
+// local user or (later) a partner adapter, is verified, validated, decided
+// by policy and persisted here, together with its audit entry, in one store
+// transaction. Refusals are audited too.
+//
+// Each operation runs its checks (signature verification, parsing,
+// validation, policy) on the calling thread, hands the write to the group
+// commit Writer and returns at once; `done` runs exactly once, on the writer
+// thread, when the write is durable or refused. `done` must not block.
+//
+// Errors given to `done` (messages name the field, never a personal value):
+//  INVALID_ARGUMENT    wrong payload_type, no signature, payload does not
+//                      parse, a field is missing or malformed, unknown
+//                      recipient agency
+//  UNAUTHENTICATED     the author's signature is not by the caller's
+//                      certificate, or does not verify
+//  PERMISSION_DENIED   origin_agency/originator is not the caller; a
+//                      recipient may not receive this kind; the case is
+//                      owned by another agency
+//  NOT_FOUND           the case does not exist or is not visible
+//  ALREADY_EXISTS      the id was used before with a different payload
+//  RESOURCE_EXHAUSTED  the request is larger than limits.max_message_bytes
+//  ABORTED/UNAVAILABLE the store could not commit; nothing was stored
+//
+// Ownership: every pointer is not owned and must outlive the pipeline.
+// Thread safety: all methods may be called concurrently.
+#ifndef GW_INGEST_PIPELINE_H_
+#define GW_INGEST_PIPELINE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "gateway/identity/principal.h"
+#include "gateway/ingest/case_watchers.h"
+#include "gateway/ingest/writer.h"
+#include "gateway/policy/policy.h"
+#include "gateway/store/store.h"
+#include "gw/v1/alert.pb.h"
+#include "gw/v1/case.pb.h"
+#include "gw/v1/envelope.pb.h"
+
+namespace gw::ingest {
+
+inline constexpr char kCaseAlertPayloadType[] = "application/vnd.gw.v1.CaseAlert+proto";
+inline constexpr char kCaseStatusPayloadType[] = "application/vnd.gw.v1.CaseStatus+proto";
+
+// What an audited refusal or read records.
+struct AuditFacts {
+  std::string action;  // e.g. "AlertService.GetAlert"
+  std::vector<std::string> object_ids;
+  std::string payload_sha256;
+};
+
+class Pipeline {
+ public:
+  using Clock = std::function<absl::Time()>;
+
+  Pipeline(std::shared_ptr<const policy::Policy> policy, store::Store* store, Writer* writer,
+           CaseWatchers* watchers, Clock clock = absl::Now);
+
+  void SendAlert(const identity::Principal& caller, const gw::v1::SendAlertRequest& request,
+                 std::function<void(absl::StatusOr<gw::v1::SendAlertResponse>)> done);
+
+  void UpdateCaseStatus(const identity::Principal& caller,
+                        const gw::v1::UpdateCaseStatusRequest& request,
+                        std::function<void(absl::StatusOr<gw::v1::CaseStatus>)> done);
+
+  // Appends an audit entry for a refusal decided outside the pipeline (an
+  // RPC the role may not call, an object the caller may not see), then
+  // calls done(refusal) so the caller answers only once it is recorded.
+  void AuditRefusal(const identity::Principal& caller, AuditFacts facts, absl::Status refusal,
+                    std::function<void(absl::Status)> done);
+
+  const policy::Policy& policy() const { return *policy_; }
+
+ private:
+  gw::v1::AuditEntry NewAuditEntry(const identity::Principal& caller, const AuditFacts& facts,
+                                   absl::Time now) const;
+
+  // Verifies envelope.signatures[0] as the caller's own signature.
+  absl::Status VerifyAuthor(const identity::Principal& caller, const gw::v1::Envelope& envelope,
+                            absl::string_view want_payload_type) const;
+
+  absl::Status CheckAlert(const identity::Principal& caller, const gw::v1::CaseAlert& alert,
+                          absl::Time now, std::string* reason) const;
+
+  absl::Status CheckCaseUpdate(const identity::Principal& caller,
+                               const gw::v1::CaseStatus& update) const;
+
+  std::shared_ptr<const policy::Policy> policy_;
+  store::Store* const store_;       // not owned
+  Writer* const writer_;            // not owned
+  CaseWatchers* const watchers_;    // not owned
+  Clock clock_;
+};
+
+}  // namespace gw::ingest
+
+#endif  // GW_INGEST_PIPELINE_H_

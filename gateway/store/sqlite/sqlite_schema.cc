@@ -1,0 +1,138 @@
+#include "gateway/store/sqlite/sqlite_schema.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "gateway/util/status_macros.h"
+
+namespace gw::store::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Times are microseconds since the Unix epoch (INTEGER). Protobuf blobs are
+// the messages' ordinary serialization, except audit_log.leaf_data (the
+// deterministic serialization that the Merkle tree hashes).
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE audit_log(
+  leaf_index   INTEGER PRIMARY KEY CHECK (leaf_index >= 0),  -- 0-based
+  leaf_data    BLOB NOT NULL,     -- deterministic AuditEntry bytes
+  time_us      INTEGER NOT NULL,
+  action       TEXT NOT NULL,
+  actor_agency TEXT NOT NULL
+);
+
+CREATE TABLE cases(
+  seq           INTEGER PRIMARY KEY,  -- creation order, paging cursor
+  case_ref      TEXT NOT NULL UNIQUE,
+  owner_agency  TEXT NOT NULL,
+  state         INTEGER NOT NULL,     -- gw.v1.CaseStatus.State
+  created_at_us INTEGER NOT NULL,
+  updated_at_us INTEGER NOT NULL
+);
+CREATE INDEX cases_by_owner ON cases(owner_agency);
+CREATE INDEX cases_by_state ON cases(state);
+
+CREATE TABLE case_shares(
+  case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+  agency   TEXT NOT NULL,
+  PRIMARY KEY(case_ref, agency)
+) WITHOUT ROWID;
+CREATE INDEX case_shares_by_agency ON case_shares(agency, case_ref);
+
+CREATE TABLE case_events(
+  seq      INTEGER PRIMARY KEY,  -- history order
+  case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+  event    BLOB NOT NULL         -- gw.v1.CaseEvent
+);
+CREATE INDEX case_events_by_case ON case_events(case_ref, seq);
+
+-- Idempotency of signed case status updates.
+CREATE TABLE case_updates(
+  case_ref         TEXT NOT NULL REFERENCES cases(case_ref),
+  update_id        TEXT NOT NULL,
+  payload_sha256   TEXT NOT NULL,
+  audit_leaf_index INTEGER NOT NULL REFERENCES audit_log(leaf_index),
+  PRIMARY KEY(case_ref, update_id)
+) WITHOUT ROWID;
+
+CREATE TABLE alerts(
+  seq              INTEGER PRIMARY KEY,  -- acceptance order, paging cursor
+  alert_id         TEXT NOT NULL UNIQUE,
+  origin_agency    TEXT NOT NULL,
+  case_ref         TEXT NOT NULL REFERENCES cases(case_ref),
+  kind             INTEGER NOT NULL,     -- gw.v1.CaseAlert.Kind
+  payload_sha256   TEXT NOT NULL,
+  received_at_us   INTEGER NOT NULL,
+  audit_leaf_index INTEGER NOT NULL REFERENCES audit_log(leaf_index),
+  record           BLOB NOT NULL  -- gw.v1.AlertRecord without deliveries
+);
+-- Covers CaseStatus.alert_ids: no alert row is read to list them.
+CREATE INDEX alerts_by_case ON alerts(case_ref, seq, alert_id);
+CREATE INDEX alerts_by_origin ON alerts(origin_agency);
+
+-- The durable outbox: one row per (alert, recipient), read and updated by
+-- the delivery engine. Row order (seq) is the order of the record's
+-- deliveries. NULL times are unset Timestamps.
+CREATE TABLE deliveries(
+  seq                INTEGER PRIMARY KEY,
+  alert_id           TEXT NOT NULL REFERENCES alerts(alert_id),
+  recipient          TEXT NOT NULL,
+  message_id         TEXT NOT NULL UNIQUE,
+  state              INTEGER NOT NULL,  -- gw.v1.Delivery.State
+  updated_at_us      INTEGER,
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_us INTEGER,
+  reason             TEXT NOT NULL DEFAULT '',
+  receipt            BLOB,              -- gw.v1.Receipt once acknowledged
+  UNIQUE(alert_id, recipient)
+);
+CREATE INDEX deliveries_by_state ON deliveries(state, next_attempt_at_us);
+)sql"},
+};
+
+int VersionOfLastStep() {
+  return kMigrations[sizeof(kMigrations) / sizeof(kMigrations[0]) - 1].version;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return VersionOfLastStep(); }
+
+absl::StatusOr<int> ReadSchemaVersion(Connection* db) {
+  GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare("PRAGMA user_version"));
+  GW_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) {
+    return absl::InternalError("sqlite: PRAGMA user_version returned no row");
+  }
+  return static_cast<int>(stmt.ColumnInt64(0));
+}
+
+absl::Status MigrateSchema(Connection* db) {
+  GW_ASSIGN_OR_RETURN(Transaction txn,
+                      Transaction::Begin(db, Transaction::Kind::kWrite));
+  GW_ASSIGN_OR_RETURN(const int current, ReadSchemaVersion(db));
+  const int latest = LatestSchemaVersion();
+  if (current > latest) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("database schema version ", current,
+                     " is newer than this gatewayd (", latest, ")"));
+  }
+  if (current == latest) return txn.Commit();
+  for (const Migration& step : kMigrations) {
+    if (step.version <= current) continue;
+    if (absl::Status status = db->Exec(step.sql); !status.ok()) {
+      return absl::Status(status.code(),
+                          absl::StrCat("schema migration to version ",
+                                       step.version, ": ", status.message()));
+    }
+  }
+  // PRAGMA takes no bound parameters; `latest` is our own integer.
+  GW_RETURN_IF_ERROR(db->Exec(absl::StrCat("PRAGMA user_version = ", latest)));
+  return txn.Commit();
+}
+
+}  // namespace gw::store::sqlite

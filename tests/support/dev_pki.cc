@@ -1,0 +1,81 @@
+#include "tests/support/dev_pki.h"
+
+#include <stdlib.h>
+
+#include <array>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace gw::testing {
+
+std::string MakeTempDir(const std::string& prefix) {
+  const char* tmp = getenv("TMPDIR");
+  std::string pattern = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", prefix, ".XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp failed for " << pattern;
+    return "";
+  }
+  return pattern;
+}
+
+int RunCommand(const std::string& command, std::string* output) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  std::array<char, 4096> buffer;
+  std::string text;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  if (output != nullptr) *output = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+const DevPki& DevPki::Get() {
+  static const DevPki* pki = [] {
+    auto* made = new DevPki();
+    made->dir_ = MakeTempDir("gw-test-pki") + "/pki";
+    std::string output;
+    const int rc = RunCommand(
+        absl::StrCat(GW_SOURCE_DIR, "/certs/make-dev-pki ", made->dir_), &output);
+    if (rc != 0) ADD_FAILURE() << "certs/make-dev-pki failed: " << output;
+    return made;
+  }();
+  return *pki;
+}
+
+std::string DevPki::UserCert(const std::string& agency, const std::string& role,
+                             const std::string& user) const {
+  return absl::StrCat(dir_, "/", agency, "/", role, "/", user, ".crt");
+}
+
+std::string DevPki::UserKey(const std::string& agency, const std::string& role,
+                            const std::string& user) const {
+  return absl::StrCat(dir_, "/", agency, "/", role, "/", user, ".key");
+}
+
+std::string DevPki::CaCert(const std::string& agency) const {
+  return absl::StrCat(dir_, "/", agency, "/ca.crt");
+}
+
+std::string DevPki::MintCertificate(const std::string& issuing_agency,
+                                    const std::string& claimed_agency, const std::string& role,
+                                    const std::string& user) const {
+  const std::string base = absl::StrCat(MakeTempDir("gw-test-cert"), "/", user);
+  const std::string ca = absl::StrCat(dir_, "/", issuing_agency);
+  const std::string ext = base + ".ext";
+  std::string output;
+  const int rc = RunCommand(
+      absl::StrCat("set -e; openssl genpkey -algorithm ED25519 -out ", base, ".key; ",
+                   "printf 'extendedKeyUsage=clientAuth\\nkeyUsage=digitalSignature\\n' > ", ext,
+                   "; openssl req -new -key ", base, ".key -subj '/O=", claimed_agency, "/OU=",
+                   role, "/CN=", user, "' -out ", base, ".csr; ",
+                   "openssl x509 -req -in ", base, ".csr -CA ", ca, "/ca.crt -CAkey ", ca,
+                   "/ca.key -CAcreateserial -days 30 -extfile ", ext, " -out ", base, ".crt"),
+      &output);
+  if (rc != 0) ADD_FAILURE() << "minting a test certificate failed: " << output;
+  return base;
+}
+
+}  // namespace gw::testing
