@@ -340,5 +340,229 @@ TEST_F(GatewaydTest, RefusalsAreCodedAndAudited) {
   }
 }
 
+
+v1::Envelope CaseUpdateEnvelope(const std::string& case_ref, v1::CaseStatus::State state,
+                                const std::string& update_id, const std::string& agency = "CN-MPS",
+                                const std::string& role = "investigator",
+                                const std::string& user = "investigator1") {
+  v1::CaseStatus update;
+  update.set_case_ref(case_ref);
+  update.set_owner_agency(agency);
+  update.set_state(state);
+  update.set_update_id(update_id);
+  update.set_updated_by(user);
+  v1::LanguageText* note = update.add_note();
+  note->set_lang("en");
+  note->set_text("status changed in a test");
+  return SignedEnvelope(kCaseType, update, UserCertBase(agency, role, user));
+}
+
+grpc::Status UpdateCase(const std::string& address, const v1::Envelope& envelope,
+                        const std::string& agency, const std::string& role,
+                        const std::string& user, v1::CaseStatus* out) {
+  auto stub = v1::CaseService::NewStub(ChannelAs(address, agency, role, user));
+  v1::UpdateCaseStatusRequest request;
+  *request.mutable_envelope() = envelope;
+  return stub->UpdateCaseStatus(Context().get(), request, out);
+}
+
+TEST_F(GatewaydTest, CasesAreSharedWithRecipientsAndHiddenFromOthers) {
+  ASSERT_TRUE(Send(address(), AlertEnvelope(SampleAlert("IT-SHARE-1", "CASE-SHARE-1", {"TH-RTP"})))
+                  .status.ok());
+
+  auto thai = v1::CaseService::NewStub(ChannelAs(address(), "TH-RTP", "liaison", "liaison1"));
+  v1::GetCaseStatusRequest get;
+  get.set_case_ref("CASE-SHARE-1");
+  v1::CaseStatus status;
+  ASSERT_TRUE(thai->GetCaseStatus(Context().get(), get, &status).ok());
+  EXPECT_EQ(status.owner_agency(), "CN-MPS");
+  EXPECT_EQ(status.state(), v1::CaseStatus::OPEN);
+  EXPECT_THAT(status.shared_with(), ::testing::ElementsAre("TH-RTP"));
+  EXPECT_THAT(status.alert_ids(), ::testing::Contains("IT-SHARE-1"));
+
+  // A liaison of an agency the case is not shared with learns nothing.
+  auto lao = v1::CaseService::NewStub(ChannelAs(address(), "LA-MPS", "liaison", "liaison1"));
+  grpc::Status hidden = lao->GetCaseStatus(Context().get(), get, &status);
+  EXPECT_EQ(hidden.error_code(), grpc::StatusCode::NOT_FOUND);
+  ExpectRefusalAudited("CaseService.GetCaseStatus", grpc::StatusCode::NOT_FOUND);
+
+  auto lao_alerts =
+      v1::AlertService::NewStub(ChannelAs(address(), "LA-MPS", "liaison", "liaison1"));
+  v1::GetAlertRequest get_alert;
+  get_alert.set_alert_id("IT-SHARE-1");
+  v1::AlertRecord record;
+  EXPECT_EQ(lao_alerts->GetAlert(Context().get(), get_alert, &record).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ExpectRefusalAudited("AlertService.GetAlert", grpc::StatusCode::NOT_FOUND);
+
+  // Lists are filtered the same way.
+  v1::ListCasesRequest list;
+  list.set_page_size(1000);
+  v1::ListCasesResponse cases;
+  ASSERT_TRUE(thai->ListCases(Context().get(), list, &cases).ok());
+  bool listed = false;
+  for (const auto& c : cases.cases()) listed |= c.case_ref() == "CASE-SHARE-1";
+  EXPECT_TRUE(listed);
+  ASSERT_TRUE(lao->ListCases(Context().get(), list, &cases).ok());
+  for (const auto& c : cases.cases()) EXPECT_NE(c.case_ref(), "CASE-SHARE-1");
+
+  v1::ListAlertsRequest list_alerts;
+  v1::ListAlertsResponse alerts;
+  ASSERT_TRUE(lao_alerts->ListAlerts(Context().get(), list_alerts, &alerts).ok());
+  for (const auto& a : alerts.alerts()) EXPECT_NE(a.alert().alert_id(), "IT-SHARE-1");
+}
+
+TEST_F(GatewaydTest, ListAlertsPagesThroughEverythingOnce) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Send(address(), AlertEnvelope(SampleAlert(absl::StrCat("IT-PAGE-", i),
+                                                           "CASE-PAGE-1", {"KH-CNP"})))
+                    .status.ok());
+  }
+  auto stub = v1::AlertService::NewStub(ChannelAs(address(), "KH-CNP", "liaison", "liaison1"));
+  v1::ListAlertsRequest request;
+  request.set_case_ref("CASE-PAGE-1");
+  request.set_page_size(2);
+  std::vector<std::string> seen;
+  for (int pages = 0; pages < 10; ++pages) {
+    v1::ListAlertsResponse page;
+    ASSERT_TRUE(stub->ListAlerts(Context().get(), request, &page).ok());
+    for (const auto& a : page.alerts()) {
+      seen.push_back(a.alert().alert_id());
+      EXPECT_TRUE(a.redacted());
+    }
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  EXPECT_THAT(seen, ::testing::ElementsAre("IT-PAGE-0", "IT-PAGE-1", "IT-PAGE-2", "IT-PAGE-3",
+                                           "IT-PAGE-4"));
+  request.set_page_token("not-a-token");
+  v1::ListAlertsResponse page;
+  EXPECT_EQ(stub->ListAlerts(Context().get(), request, &page).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(GatewaydTest, OwnerUpdatesCaseAndSharingLiaisonWatchesIt) {
+  ASSERT_TRUE(Send(address(), AlertEnvelope(SampleAlert("IT-WATCH-1", "CASE-WATCH-1", {"TH-RTP"})))
+                  .status.ok());
+
+  // The Thai liaison watches the case: first the case as it is, then the update.
+  auto channel = ChannelAs(address(), "TH-RTP", "liaison", "liaison1");
+  auto watcher = v1::CaseService::NewStub(channel);
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::WatchCaseRequest watch;
+  watch.set_case_ref("CASE-WATCH-1");
+  auto stream = watcher->WatchCase(&watch_context, watch);
+  v1::CaseStatus seen;
+  ASSERT_TRUE(stream->Read(&seen));
+  EXPECT_EQ(seen.state(), v1::CaseStatus::OPEN);
+
+  v1::CaseStatus updated;
+  const v1::Envelope update =
+      CaseUpdateEnvelope("CASE-WATCH-1", v1::CaseStatus::VICTIM_LOCATED, "UPD-WATCH-1");
+  grpc::Status status =
+      UpdateCase(address(), update, "CN-MPS", "investigator", "investigator1", &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.state(), v1::CaseStatus::VICTIM_LOCATED);
+  ASSERT_EQ(updated.history_size(), 2);
+  EXPECT_EQ(updated.history(1).actor_user(), "investigator1");
+
+  ASSERT_TRUE(stream->Read(&seen));
+  EXPECT_EQ(seen.state(), v1::CaseStatus::VICTIM_LOCATED);
+  EXPECT_EQ(seen.history_size(), 2);
+  watch_context.TryCancel();
+  stream->Finish();
+
+  // The same update again is idempotent; the same id with other content is not.
+  ASSERT_TRUE(UpdateCase(address(), update, "CN-MPS", "investigator", "investigator1", &updated).ok());
+  EXPECT_EQ(updated.history_size(), 2);
+  EXPECT_EQ(UpdateCase(address(),
+                       CaseUpdateEnvelope("CASE-WATCH-1", v1::CaseStatus::CLOSED, "UPD-WATCH-1"),
+                       "CN-MPS", "investigator", "investigator1", &updated)
+                .error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  ExpectRefusalAudited("CaseService.UpdateCaseStatus", grpc::StatusCode::ALREADY_EXISTS);
+
+  // An investigator of a sharing agency may read but not update.
+  EXPECT_EQ(UpdateCase(address(),
+                       CaseUpdateEnvelope("CASE-WATCH-1", v1::CaseStatus::CLOSED, "UPD-WATCH-2",
+                                          "TH-RTP", "investigator", "investigator1"),
+                       "TH-RTP", "investigator", "investigator1", &updated)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ExpectRefusalAudited("CaseService.UpdateCaseStatus", grpc::StatusCode::PERMISSION_DENIED);
+  // A liaison may not call UpdateCaseStatus at all.
+  EXPECT_EQ(UpdateCase(address(),
+                       CaseUpdateEnvelope("CASE-WATCH-1", v1::CaseStatus::CLOSED, "UPD-WATCH-3",
+                                          "CN-MPS", "liaison", "liaison1"),
+                       "CN-MPS", "liaison", "liaison1", &updated)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A liaison of an agency the case is not shared with cannot watch it.
+  auto lao = v1::CaseService::NewStub(ChannelAs(address(), "LA-MPS", "liaison", "liaison1"));
+  grpc::ClientContext lao_context;
+  auto lao_stream = lao->WatchCase(&lao_context, watch);
+  EXPECT_FALSE(lao_stream->Read(&seen));
+  EXPECT_EQ(lao_stream->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(GatewaydTest, LaterCapabilitiesAnswerUnimplementedByName) {
+  auto stub = v1::RepatriationService::NewStub(
+      ChannelAs(address(), "CN-MFA", "reviewer", "reviewer1"));
+  v1::ListRepatriationRequests request;
+  v1::ListRepatriationResponse response;
+  grpc::Status status = stub->ListRequests(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_THAT(status.error_message(), HasSubstr("gw.v1.RepatriationService/ListRequests"));
+}
+
+// Crash safety: what SendAlert acknowledged survives SIGKILL.
+TEST(GatewaydDurabilityTest, SigkillRightAfterSendAlertLosesNothing) {
+  const std::string data_dir = ::gw::testing::MakeTempDir("gw-itest-kill");
+  Sent sent;
+  {
+    GatewayProcess gateway(GatewayArgs(data_dir));
+    ASSERT_TRUE(gateway.ok()) << gateway.error();
+    sent = Send(gateway.address(),
+                AlertEnvelope(SampleAlert("IT-KILL-1", "CASE-KILL-1", {"TH-RTP", "VN-MPS"})));
+    ASSERT_TRUE(sent.status.ok()) << sent.status.error_message();
+    gateway.Kill();
+  }
+  GatewayProcess restarted(GatewayArgs(data_dir));
+  ASSERT_TRUE(restarted.ok()) << restarted.error();
+  auto stub = v1::AlertService::NewStub(
+      ChannelAs(restarted.address(), "CN-MPS", "investigator", "investigator1"));
+  v1::GetAlertRequest get;
+  get.set_alert_id("IT-KILL-1");
+  v1::AlertRecord record;
+  ASSERT_TRUE(stub->GetAlert(Context().get(), get, &record).ok());
+  EXPECT_EQ(record.payload_sha256(), sent.response.payload_sha256());
+  ASSERT_EQ(record.deliveries_size(), 2);
+  for (const auto& delivery : record.deliveries()) {
+    EXPECT_EQ(delivery.state(), v1::Delivery::QUEUED);
+  }
+  std::vector<v1::AuditEntry> log = AuditLog(restarted.address());
+  ASSERT_GT(log.size(), sent.response.audit_leaf_index());
+  EXPECT_EQ(log[sent.response.audit_leaf_index()].action(), "AlertService.SendAlert");
+  EXPECT_EQ(log[sent.response.audit_leaf_index()].payload_sha256(),
+            sent.response.payload_sha256());
+  EXPECT_EQ(restarted.Terminate(), 0) << restarted.Stderr();
+}
+
+TEST(GatewaydLifecycleTest, SigtermExitsCleanlyAndRefusesToStartOnBadInput) {
+  const std::string data_dir = ::gw::testing::MakeTempDir("gw-itest-term");
+  {
+    GatewayProcess gateway(GatewayArgs(data_dir));
+    ASSERT_TRUE(gateway.ok()) << gateway.error();
+    EXPECT_EQ(gateway.Terminate(), 0);
+    EXPECT_THAT(gateway.Stderr(), HasSubstr("stopped"));
+  }
+  // A missing PKI: one sentence saying what to do.
+  std::vector<std::string> args = GatewayArgs(data_dir);
+  args[1] = "--pki=" + data_dir + "/no-pki-here";
+  GatewayProcess no_pki(args);
+  EXPECT_FALSE(no_pki.ok());
+  EXPECT_THAT(no_pki.error(), HasSubstr("make-dev-pki"));
+}
 }  // namespace
 }  // namespace gw

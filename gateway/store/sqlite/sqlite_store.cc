@@ -30,7 +30,7 @@ constexpr int kMaxPageSize = 1000;
 constexpr int kMaxReadConnections = 64;
 // Page cache per connection (PRAGMA cache_size, negative = KiB). SQLite's
 // 2 MiB default makes the writer re-read index pages through pread().
-constexpr char kWriterCacheSize[] = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8000";  // 64 MiB
+constexpr char kWriterCacheSize[] = "PRAGMA cache_size = -65536";  // 64 MiB
 constexpr char kReaderCacheSize[] = "PRAGMA cache_size = -16384";  // 16 MiB
 // Page tokens: a prefix naming the list, then the decimal seq of the last
 // row returned.

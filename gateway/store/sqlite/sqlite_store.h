@@ -16,8 +16,9 @@
 // Commit():
 //  * BEGIN IMMEDIATE; per write a SAVEPOINT, released on success and rolled
 //    back to when the write fails its own checks (ALREADY_EXISTS,
-//    PERMISSION_DENIED, NOT_FOUND, INVALID_ARGUMENT for a missing id, or
-//    INTERNAL for a broken invariant such as a reused message_id): that write
+//    PERMISSION_DENIED, NOT_FOUND; INVALID_ARGUMENT for a missing id or an
+//    update whose payload owner_agency is not the case's owner; INTERNAL for
+//    a broken invariant such as a reused message_id): that write
 //    leaves no trace, its batch-mates still commit. Then one COMMIT.
 //  * The batch as a whole fails, nothing is applied, and every write's
 //    result.status repeats the error, when SQLite reports BUSY/LOCKED
