@@ -1,7 +1,5 @@
 #include "gateway/api/gatekeeper.h"
 
-#include <openssl/pem.h>
-
 #include <string>
 #include <utility>
 
@@ -10,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gateway/api/status_conversion.h"
+#include "gateway/crypto/certificate.h"
 
 namespace gw::api {
 namespace {
@@ -18,14 +17,12 @@ namespace {
 // caller; fields that cannot be read stay empty.
 identity::Principal ClaimedIdentity(absl::string_view cert_pem) {
   identity::Principal claimed;
-  crypto::BioPtr bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
-  if (bio == nullptr) return claimed;
-  crypto::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (cert == nullptr) return claimed;
+  auto cert = crypto::CertificateFromPem(cert_pem, "peer certificate");
+  if (!cert.ok()) return claimed;
   for (auto [nid, out] : {std::pair{NID_organizationName, &claimed.agency},
                           std::pair{NID_organizationalUnitName, &claimed.role},
                           std::pair{NID_commonName, &claimed.user}}) {
-    if (auto value = identity::SubjectAttribute(cert.get(), nid); value.ok()) {
+    if (auto value = identity::SubjectAttribute(cert->get(), nid); value.ok()) {
       *out = value->substr(0, 64);
     }
   }

@@ -7,9 +7,11 @@
 #ifndef GW_IDENTITY_PRINCIPAL_H_
 #define GW_IDENTITY_PRINCIPAL_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/crypto/verifier.h"
 
 namespace gw::identity {
 
@@ -20,6 +22,8 @@ struct Principal {
   // DER of the certificate the caller presented; envelopes the caller signs
   // must carry this certificate.
   std::string cert_der;
+  // Verifies signatures made with the certificate's key; shared, immutable.
+  std::shared_ptr<const crypto::Verifier> verifier;
 
   // "CN-MPS/investigator/investigator1", for logs and audit reasons.
   std::string ToString() const { return absl::StrCat(agency, "/", role, "/", user); }

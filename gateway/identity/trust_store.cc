@@ -1,11 +1,13 @@
 #include "gateway/identity/trust_store.h"
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/crypto/certificate.h"
 #include "gateway/crypto/sha256.h"
 #include "gateway/util/file.h"
 #include "gateway/util/status_macros.h"
@@ -19,17 +21,6 @@ absl::Time TimeFromAsn1(const ASN1_TIME* t) {
   struct tm tm {};
   if (ASN1_TIME_to_tm(t, &tm) != 1) return absl::InfinitePast();
   return absl::FromTM(tm, absl::UTCTimeZone());
-}
-
-absl::StatusOr<crypto::X509Ptr> ParsePemCertificate(absl::string_view pem,
-                                                    absl::string_view what) {
-  crypto::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (bio == nullptr) return absl::ResourceExhaustedError("out of memory");
-  crypto::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (cert == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": not a PEM X.509 certificate"));
-  }
-  return cert;
 }
 
 std::string VerifyErrorText(int error, absl::string_view agency) {
@@ -98,7 +89,7 @@ absl::StatusOr<std::unique_ptr<TrustStore>> TrustStore::Load(const policy::Polic
                                        " (create the development PKI with "
                                        "certs/make-dev-pki, or pass --pki DIR)"));
     }
-    GW_ASSIGN_OR_RETURN(crypto::X509Ptr ca, ParsePemCertificate(*ca_pem, ca_path));
+    GW_ASSIGN_OR_RETURN(crypto::X509Ptr ca, crypto::CertificateFromPem(*ca_pem, ca_path));
     auto ca_agency = SubjectAttribute(ca.get(), NID_organizationName);
     if (!ca_agency.ok() || *ca_agency != agency.code()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -110,6 +101,7 @@ absl::StatusOr<std::unique_ptr<TrustStore>> TrustStore::Load(const policy::Polic
     crypto::BioPtr crl_bio(BIO_new_mem_buf(crl_pem.data(), static_cast<int>(crl_pem.size())));
     crypto::X509CrlPtr crl(PEM_read_bio_X509_CRL(crl_bio.get(), nullptr, nullptr, nullptr));
     if (crl == nullptr) {
+      ERR_clear_error();
       return absl::InvalidArgumentError(absl::StrCat(crl_path, ": not a PEM X.509 CRL"));
     }
 
@@ -128,22 +120,18 @@ absl::StatusOr<std::unique_ptr<TrustStore>> TrustStore::Load(const policy::Polic
 
 absl::StatusOr<Principal> TrustStore::AuthenticatePem(absl::string_view cert_pem,
                                                       absl::Time now) const {
-  auto cert = ParsePemCertificate(cert_pem, "peer certificate");
+  auto cert = crypto::CertificateFromPem(cert_pem, "peer certificate");
   if (!cert.ok()) return absl::UnauthenticatedError(cert.status().message());
-  unsigned char* der = nullptr;
-  const int len = i2d_X509(cert->get(), &der);
-  if (len <= 0) return absl::UnauthenticatedError("peer certificate: cannot encode as DER");
-  std::string cert_der(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  return Verify(cert->get(), cert_der, now);
+  auto cert_der = crypto::CertificateToDer(cert->get());
+  if (!cert_der.ok()) return absl::UnauthenticatedError(cert_der.status().message());
+  return Verify(cert->get(), *cert_der, now);
 }
 
 absl::StatusOr<Principal> TrustStore::AuthenticateDer(absl::string_view cert_der,
                                                       absl::Time now) const {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(cert_der.data());
-  crypto::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(cert_der.size())));
-  if (cert == nullptr) return absl::UnauthenticatedError("certificate: not DER X.509");
-  return Verify(cert.get(), cert_der, now);
+  auto cert = crypto::CertificateFromDer(cert_der, "certificate");
+  if (!cert.ok()) return absl::UnauthenticatedError(cert.status().message());
+  return Verify(cert->get(), cert_der, now);
 }
 
 absl::StatusOr<Principal> TrustStore::Verify(X509* cert, absl::string_view cert_der,
@@ -188,6 +176,12 @@ absl::StatusOr<Principal> TrustStore::Verify(X509* cert, absl::string_view cert_
                                                    principal.role));
   }
   principal.cert_der = std::string(cert_der);
+  auto verifier = crypto::Verifier::FromCertificateDer(cert_der);
+  if (!verifier.ok()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("certificate key: ", verifier.status().message()));
+  }
+  principal.verifier = *std::move(verifier);
 
   absl::MutexLock lock(&cache_mu_);
   if (cache_.size() >= kMaxCachedPrincipals) cache_.clear();

@@ -10,6 +10,9 @@
 //  * Authenticate() returns a Principal only for such a certificate, whose
 //    OU is one of the roles the agency has and whose O, OU and CN each
 //    appear exactly once.
+//  * The Principal carries a Verifier for the certificate's key (Ed25519 or
+//    P-256; other keys are refused), so signatures are checked without
+//    parsing the certificate again.
 //  * Decisions are cached per certificate (by DER digest) until the
 //    certificate expires; the cache is bounded.
 // Errors (all UNAUTHENTICATED, message names the subject field or reason,

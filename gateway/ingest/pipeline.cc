@@ -87,7 +87,17 @@ absl::Status Pipeline::VerifyAuthor(const identity::Principal& caller,
     return absl::UnauthenticatedError(
         "envelope.signatures[0].cert_der: the author's certificate is not the caller's");
   }
-  GW_ASSIGN_OR_RETURN(auto verifier, crypto::Verifier::FromCertificateDer(caller.cert_der));
+  // The TrustStore hands out principals with their verifier; build one only
+  // for a principal that came from elsewhere.
+  std::shared_ptr<const crypto::Verifier> verifier = caller.verifier;
+  if (verifier == nullptr) {
+    auto built = crypto::Verifier::FromCertificateDer(caller.cert_der);
+    if (!built.ok()) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("caller certificate: ", built.status().message()));
+    }
+    verifier = *std::move(built);
+  }
   if (author.keyid() != verifier->key_id_hex()) {
     return absl::UnauthenticatedError(
         "envelope.signatures[0].keyid: the author is not the caller (signer key differs)");
