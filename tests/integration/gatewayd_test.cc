@@ -564,5 +564,32 @@ TEST(GatewaydLifecycleTest, SigtermExitsCleanlyAndRefusesToStartOnBadInput) {
   EXPECT_FALSE(no_pki.ok());
   EXPECT_THAT(no_pki.error(), HasSubstr("make-dev-pki"));
 }
+
+// The same path with ECDSA P-256 keys everywhere (certs/make-dev-pki --algo p256):
+// TLS with P-256 certificates and DER ECDSA envelope signatures.
+TEST(GatewaydP256Test, P256PkiServesAndVerifiesEcdsaSignatures) {
+  const DevPki& pki = DevPki::GetP256();
+  const std::string data_dir = ::gw::testing::MakeTempDir("gw-itest-p256");
+  GatewayProcess gateway({"--data=" + data_dir, "--pki=" + pki.dir(),
+                          absl::StrCat("--policies=", GW_SOURCE_DIR, "/policies")});
+  ASSERT_TRUE(gateway.ok()) << gateway.error();
+  const std::string investigator = pki.dir() + "/CN-MPS/investigator/investigator1";
+  v1::Envelope envelope =
+      SignedEnvelope(kAlertType, SampleAlert("IT-P256-1", "CASE-P256-1", {"MM-MPF"}), investigator);
+  ASSERT_GE(envelope.signatures(0).sig().size(), 8u);
+  EXPECT_EQ(envelope.signatures(0).sig()[0], '\x30');  // DER SEQUENCE, not raw Ed25519
+  auto stub = v1::AlertService::NewStub(
+      ::gw::testing::ChannelWithCert(gateway.address(), investigator, "CN-MPS", pki.dir()));
+  v1::SendAlertRequest request;
+  *request.mutable_envelope() = envelope;
+  v1::SendAlertResponse response;
+  grpc::Status status = stub->SendAlert(Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.deliveries(0).recipient(), "MM-MPF");
+
+  (*request.mutable_envelope()->mutable_signatures(0)->mutable_sig())[10] ^= 0x40;
+  status = stub->SendAlert(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
 }  // namespace
 }  // namespace gw

@@ -32,16 +32,26 @@ int RunCommand(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+namespace {
+
+const DevPki* MakeDevPki(const std::string& algo) {
+  auto* made = new DevPki(MakeTempDir("gw-test-pki") + "/pki");
+  std::string output;
+  const int rc = RunCommand(
+      absl::StrCat(GW_SOURCE_DIR, "/certs/make-dev-pki --algo ", algo, " ", made->dir()), &output);
+  if (rc != 0) ADD_FAILURE() << "certs/make-dev-pki --algo " << algo << " failed: " << output;
+  return made;
+}
+
+}  // namespace
+
 const DevPki& DevPki::Get() {
-  static const DevPki* pki = [] {
-    auto* made = new DevPki();
-    made->dir_ = MakeTempDir("gw-test-pki") + "/pki";
-    std::string output;
-    const int rc = RunCommand(
-        absl::StrCat(GW_SOURCE_DIR, "/certs/make-dev-pki ", made->dir_), &output);
-    if (rc != 0) ADD_FAILURE() << "certs/make-dev-pki failed: " << output;
-    return made;
-  }();
+  static const DevPki* pki = MakeDevPki("ed25519");
+  return *pki;
+}
+
+const DevPki& DevPki::GetP256() {
+  static const DevPki* pki = MakeDevPki("p256");
   return *pki;
 }
 

@@ -7,6 +7,7 @@
 #define GW_TESTS_SUPPORT_DEV_PKI_H_
 
 #include <string>
+#include <utility>
 
 namespace gw::testing {
 
@@ -18,8 +19,12 @@ int RunCommand(const std::string& command, std::string* output = nullptr);
 
 class DevPki {
  public:
-  // The PKI made once for this process (fails the test on error).
+  explicit DevPki(std::string dir) : dir_(std::move(dir)) {}
+
+  // The PKI made once for this process (fails the test on error): Ed25519
+  // keys, or with GetP256() ECDSA P-256 keys (`--algo p256`).
   static const DevPki& Get();
+  static const DevPki& GetP256();
 
   const std::string& dir() const { return dir_; }
   // DIR/AGENCY/ROLE/USER.crt and .key.

@@ -30,9 +30,11 @@ std::string UserCertBase(const std::string& agency, const std::string& role,
 
 std::shared_ptr<grpc::Channel> ChannelWithCert(const std::string& address,
                                                const std::string& cert_base,
-                                               const std::string& server_agency) {
+                                               const std::string& server_agency,
+                                               const std::string& pki_dir) {
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = Slurp(DevPki::Get().CaCert(server_agency));
+  ssl.pem_root_certs = Slurp(pki_dir.empty() ? DevPki::Get().CaCert(server_agency)
+                                             : absl::StrCat(pki_dir, "/", server_agency, "/ca.crt"));
   ssl.pem_private_key = Slurp(cert_base + ".key");
   ssl.pem_cert_chain = Slurp(cert_base + ".crt");
   grpc::ChannelArguments args;

@@ -19,10 +19,11 @@
 namespace gw::testing {
 
 // A channel to `address` presenting `cert_base`.crt/.key, trusting the CA of
-// `server_agency` in the dev PKI.
+// `server_agency` in the dev PKI (or in `pki_dir` if given).
 std::shared_ptr<grpc::Channel> ChannelWithCert(const std::string& address,
                                                const std::string& cert_base,
-                                               const std::string& server_agency = "CN-MPS");
+                                               const std::string& server_agency = "CN-MPS",
+                                               const std::string& pki_dir = "");
 // The same with the dev PKI's user AGENCY/ROLE/USER.
 std::shared_ptr<grpc::Channel> ChannelAs(const std::string& address, const std::string& agency,
                                          const std::string& role, const std::string& user);
