@@ -1,0 +1,75 @@
+// tools/gwctl/command_support.h
+//
+// Steps every gwctl command shares: reporting a usage error, loading the
+// user's identity, opening the channel to the gateway, setting a call's
+// deadline, printing an answer as text or JSON, and parsing flag values.
+// Each function that can fail has already printed the one-sentence error on
+// context.err when it returns the failure, and returns the exit code to use.
+// Thread safety: none needed (one command per process).
+#ifndef GW_TOOLS_GWCTL_COMMAND_SUPPORT_H_
+#define GW_TOOLS_GWCTL_COMMAND_SUPPORT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "tools/gwctl/exit_code.h"
+#include "tools/gwctl/identity.h"
+#include "tools/gwctl/invocation.h"
+
+namespace gw::gwctl {
+
+// Prints "gwctl: <problem>; run 'gwctl <command> --help' for usage." and
+// returns kExitUsage.
+int UsageError(const RunContext& context, absl::string_view command,
+               absl::string_view problem);
+
+// The user's certificate, key and subject; nullopt after printing why not
+// (and setting *exit_code).
+std::optional<Identity> LoadUserIdentity(const Invocation& invocation,
+                                         const RunContext& context,
+                                         int* exit_code);
+
+struct GatewayConnection {
+  Identity identity;
+  std::shared_ptr<grpc::Channel> channel;
+};
+
+// LoadUserIdentity + the gateway's CA + the mutual-TLS channel.
+std::optional<GatewayConnection> ConnectToGateway(const Invocation& invocation,
+                                                  const RunContext& context,
+                                                  int* exit_code);
+
+// A deadline of `timeout` from now for one unary call.
+void SetDeadline(absl::Duration timeout, grpc::ClientContext* call);
+
+// Prints `message` as indented JSON when --json was given, otherwise
+// `readable`. Returns kExitOk (or kExitLocal if JSON printing fails).
+int PrintAnswer(const RunContext& context, const Invocation& invocation,
+                const google::protobuf::Message& message,
+                const std::string& readable);
+
+// A whole number in [min, max] for --`flag`; nullopt after printing a usage
+// error (and setting *exit_code).
+std::optional<int> ParseIntFlag(const RunContext& context,
+                                const Invocation& invocation,
+                                const std::string& flag, int min, int max,
+                                int* exit_code);
+
+// An enum value by name, case-insensitively ("investigating" works); never
+// the zero (UNSPECIFIED) value. nullopt after printing a usage error that
+// lists the valid names.
+std::optional<int> ParseEnumFlag(const RunContext& context,
+                                 const Invocation& invocation,
+                                 const std::string& flag,
+                                 const google::protobuf::EnumDescriptor* type,
+                                 int* exit_code);
+
+}  // namespace gw::gwctl
+
+#endif  // GW_TOOLS_GWCTL_COMMAND_SUPPORT_H_
