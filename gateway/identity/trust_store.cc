@@ -140,7 +140,9 @@ absl::StatusOr<Principal> TrustStore::Verify(X509* cert, absl::string_view cert_
   {
     absl::MutexLock lock(&cache_mu_);
     auto it = cache_.find(digest);
-    if (it != cache_.end() && now < it->second.not_after) return it->second.principal;
+    if (it != cache_.end() && it->second.not_before <= now && now < it->second.not_after) {
+      return it->second.principal;
+    }
   }
 
   Principal principal;
@@ -168,6 +170,13 @@ absl::StatusOr<Principal> TrustStore::Verify(X509* cert, absl::string_view cert_
     return absl::UnauthenticatedError(
         VerifyErrorText(X509_STORE_CTX_get_error(ctx.get()), anchor.code));
   }
+  // OpenSSL's client purpose accepts a certificate without any extended key
+  // usage; we require clientAuth to be named.
+  if ((X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) == 0 ||
+      (X509_get_extended_key_usage(cert) & XKU_SSL_CLIENT) == 0) {
+    return absl::UnauthenticatedError(
+        "certificate extended key usage: does not name TLS client authentication");
+  }
   bool has_role = false;
   for (const auto& role : anchor.roles) has_role |= role == principal.role;
   if (!has_role) {
@@ -185,7 +194,8 @@ absl::StatusOr<Principal> TrustStore::Verify(X509* cert, absl::string_view cert_
 
   absl::MutexLock lock(&cache_mu_);
   if (cache_.size() >= kMaxCachedPrincipals) cache_.clear();
-  cache_[digest] = CachedPrincipal{principal, TimeFromAsn1(X509_get0_notAfter(cert))};
+  cache_[digest] = CachedPrincipal{principal, TimeFromAsn1(X509_get0_notBefore(cert)),
+                                   TimeFromAsn1(X509_get0_notAfter(cert))};
   return principal;
 }
 

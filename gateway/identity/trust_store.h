@@ -8,8 +8,10 @@
 //
 // Guarantees:
 //  * Authenticate() returns a Principal only for such a certificate, whose
-//    OU is one of the roles the agency has and whose O, OU and CN each
-//    appear exactly once.
+//    OU is one of the roles the agency has, whose O, OU and CN each appear
+//    exactly once, and whose extended key usage names TLS client
+//    authentication (so a gateway's signing certificate, which only signs,
+//    cannot authenticate a caller).
 //  * The Principal carries a Verifier for the certificate's key (Ed25519 or
 //    P-256; other keys are refused), so signatures are checked without
 //    parsing the certificate again.
@@ -67,6 +69,8 @@ class TrustStore {
   };
   struct CachedPrincipal {
     Principal principal;
+    // The certificate's validity period: a cached answer holds only inside it.
+    absl::Time not_before;
     absl::Time not_after;
   };
 

@@ -1,6 +1,7 @@
 #include "tests/support/dev_pki.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <array>
 #include <cstdio>
@@ -34,11 +35,17 @@ int RunCommand(const std::string& command, std::string* output) {
 
 namespace {
 
+// One PKI per build tree and algorithm, shared by every test process (ctest
+// runs each test in its own process): make-dev-pki does nothing when the PKI
+// is complete, and flock keeps two processes from creating it at once.
 const DevPki* MakeDevPki(const std::string& algo) {
-  auto* made = new DevPki(MakeTempDir("gw-test-pki") + "/pki");
+  const std::string root = absl::StrCat(GW_BINARY_DIR, "/test-pki");
+  mkdir(root.c_str(), 0700);
+  auto* made = new DevPki(absl::StrCat(root, "/", algo));
   std::string output;
-  const int rc = RunCommand(
-      absl::StrCat(GW_SOURCE_DIR, "/certs/make-dev-pki --algo ", algo, " ", made->dir()), &output);
+  const int rc = RunCommand(absl::StrCat("flock ", root, "/.lock ", GW_SOURCE_DIR,
+                                         "/certs/make-dev-pki --algo ", algo, " ", made->dir()),
+                            &output);
   if (rc != 0) ADD_FAILURE() << "certs/make-dev-pki --algo " << algo << " failed: " << output;
   return made;
 }

@@ -1,0 +1,100 @@
+// tests/support/fake_store.h
+//
+// FakeStore is an in-memory Store (gateway/store/store.h) for unit tests,
+// with switches a real database cannot offer on demand:
+//  * batch_sizes() records the size of every Commit() call, so tests can see
+//    group commit happen;
+//  * FailCommitsWith(status) makes every following Commit() fail as a whole
+//    (the "disk full" / "busy" switch) until cleared with OkStatus();
+//  * PauseCommits() makes Commit() block on entry until ResumeCommits();
+//    WaitForPausedCommit() waits until a Commit() is blocked there, so a test
+//    can queue work behind a commit that is known to be in progress.
+//
+// It follows store.h's contract in a simple way: alerts and cases in maps,
+// the audit log as a vector of serialized AuditEntry messages, page tokens
+// "fake-alerts:N" / "fake-cases:N" (an offset). It is not durable and not
+// fast; it exists so tests need neither SQLite nor the disk.
+// Thread safety: all methods may be called concurrently.
+#ifndef GW_TESTS_SUPPORT_FAKE_STORE_H_
+#define GW_TESTS_SUPPORT_FAKE_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/store/store.h"
+
+namespace gw::testing {
+
+class FakeStore final : public store::Store {
+ public:
+  FakeStore() = default;
+  FakeStore(const FakeStore&) = delete;
+  FakeStore& operator=(const FakeStore&) = delete;
+
+  [[nodiscard]] absl::Status Commit(
+      absl::Span<store::Write* const> batch) override;
+  [[nodiscard]] absl::StatusOr<gw::v1::AlertRecord> GetAlert(
+      absl::string_view alert_id) override;
+  [[nodiscard]] absl::StatusOr<store::AlertPage> ListAlerts(
+      const store::AlertQuery& query) override;
+  [[nodiscard]] absl::StatusOr<gw::v1::CaseStatus> GetCase(
+      absl::string_view case_ref) override;
+  [[nodiscard]] absl::StatusOr<store::CasePage> ListCases(
+      const store::CaseQuery& query) override;
+  [[nodiscard]] absl::StatusOr<uint64_t> AuditLogSize() override;
+  [[nodiscard]] absl::StatusOr<std::vector<store::AuditLeaf>> ReadAuditLog(
+      uint64_t start, uint64_t count) override;
+
+  // Switches (see the header comment).
+  void FailCommitsWith(absl::Status status);
+  void PauseCommits();
+  void ResumeCommits();
+  void WaitForPausedCommit();
+
+  // The size of every Commit() so far, failed ones included, in call order.
+  std::vector<size_t> batch_sizes();
+  // Every audit entry committed so far, decoded, in log order.
+  std::vector<gw::v1::AuditEntry> audit_entries();
+
+ private:
+  struct StoredAlert {
+    gw::v1::AlertRecord record;
+    uint64_t audit_leaf_index = 0;
+  };
+  struct StoredUpdate {
+    std::string payload_sha256;
+    uint64_t audit_leaf_index = 0;
+  };
+
+  void Apply(store::Write* write) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ApplyAlert(store::AcceptAlert& op, store::WriteResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ApplyUpdate(store::UpdateCase& op, store::WriteResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  uint64_t AppendLeaf(const gw::v1::AuditEntry& entry)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  absl::Status commit_error_ ABSL_GUARDED_BY(mu_);
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  int waiting_commits_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<size_t> batch_sizes_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> audit_ ABSL_GUARDED_BY(mu_);
+  // Keyed by alert_id / case_ref; alert_order_ / case_order_ keep
+  // acceptance and creation order for the lists.
+  std::map<std::string, StoredAlert> alerts_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> alert_order_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, gw::v1::CaseStatus> cases_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> case_order_ ABSL_GUARDED_BY(mu_);
+  // Keyed by case_ref + "\n" + update_id.
+  std::map<std::string, StoredUpdate> updates_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gw::testing
+
+#endif  // GW_TESTS_SUPPORT_FAKE_STORE_H_
