@@ -5,11 +5,34 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace gw::testing {
+
+namespace {
+
+// Temporary directories made by this process, removed when it exits unless
+// GW_KEEP_TEST_DIRS is set (to look at a failed run's data).
+std::vector<std::string>& TempDirs() {
+  static auto* dirs = new std::vector<std::string>();
+  return *dirs;
+}
+
+void RemoveTempDirs() {
+  if (getenv("GW_KEEP_TEST_DIRS") != nullptr) return;
+  for (const auto& dir : TempDirs()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+}
+
+}  // namespace
 
 std::string MakeTempDir(const std::string& prefix) {
   const char* tmp = getenv("TMPDIR");
@@ -18,6 +41,8 @@ std::string MakeTempDir(const std::string& prefix) {
     ADD_FAILURE() << "mkdtemp failed for " << pattern;
     return "";
   }
+  if (TempDirs().empty()) std::atexit(RemoveTempDirs);
+  TempDirs().push_back(pattern);
   return pattern;
 }
 
