@@ -24,6 +24,7 @@
 #define GW_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -34,9 +35,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "gateway/audit/node_id.h"
 #include "gw/v1/alert.pb.h"
 #include "gw/v1/audit.pb.h"
 #include "gw/v1/case.pb.h"
+#include "gw/v1/receipt.pb.h"
 
 namespace gw::store {
 
@@ -83,6 +86,17 @@ struct AppendAudit {
   gw::v1::AuditEntry audit;
 };
 
+// Keep a signed checkpoint of the audit tree (the newest one kept is checked
+// against the recomputed tree at start-up, so a rewritten history is caught).
+// Appends no audit entry: a checkpoint is a statement about the log, not an
+// action. Idempotent by tree_size.
+// Errors: INVALID_ARGUMENT if tree_size is 0 or beyond the log, or root_hash
+// is not 32 bytes; DATA_LOSS if root_hash differs from the tree's root at
+// that size.
+struct SaveCheckpoint {
+  gw::v1::Checkpoint checkpoint;
+};
+
 struct WriteResult {
   absl::Status status;
   // True when an identical write had already been committed.
@@ -93,10 +107,16 @@ struct WriteResult {
   std::optional<gw::v1::AlertRecord> alert;
   // AcceptAlert and UpdateCase: the case after the write, with history.
   std::optional<gw::v1::CaseStatus> case_status;
+  // The exact bytes of this write's audit leaf (the first one's if
+  // duplicate); empty for SaveCheckpoint.
+  std::string audit_leaf_data;
+  // Filled after the commit by the ingest writer, not by the store: the
+  // gateway's signed receipt for this write's audit leaf.
+  std::optional<gw::v1::Receipt> receipt;
 };
 
 struct Write {
-  std::variant<AcceptAlert, UpdateCase, AppendAudit> op;
+  std::variant<AcceptAlert, UpdateCase, AppendAudit, SaveCheckpoint> op;
   // Filled in by Store::Commit.
   WriteResult result;
 };
@@ -141,6 +161,33 @@ struct AuditLeaf {
   std::string leaf_data;
 };
 
+// The audit tree as committed: its size and RFC 9162 root hash (32 bytes;
+// SHA-256 of the empty string for an empty log).
+struct AuditTreeHead {
+  uint64_t size = 0;
+  std::string root_hash;
+};
+
+// Filters for SearchAudit; empty fields match everything. Ordered by leaf
+// index, oldest first.
+struct AuditQuery {
+  std::string actor_agency;
+  std::string actor_user;
+  std::string action;
+  // Matches entries whose object_ids contain exactly this id.
+  std::string object_id;
+  // [since, until); InfinitePast/InfiniteFuture for no bound.
+  absl::Time since = absl::InfinitePast();
+  absl::Time until = absl::InfiniteFuture();
+  std::string page_token;
+  int page_size = 100;
+};
+
+struct AuditPage {
+  std::vector<AuditLeaf> leaves;
+  std::string next_page_token;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -171,6 +218,28 @@ class Store {
   // Up to `count` entries from `start` (fewer at the end of the log).
   [[nodiscard]] virtual absl::StatusOr<std::vector<AuditLeaf>> ReadAuditLog(
       uint64_t start, uint64_t count) = 0;
+
+  // The audit tree (CONTRACT.md §5). Every write that appends an audit leaf
+  // also stores, in the same transaction, the complete tree nodes it
+  // creates (audit/compact_range.h), so any proof needs only O(log n) node
+  // reads.
+  // The committed head. Cheap (kept in memory).
+  [[nodiscard]] virtual absl::StatusOr<AuditTreeHead> AuditHead() = 0;
+  // The hashes of complete nodes `ids`, in order, in one read.
+  // NOT_FOUND naming the first missing node; DATA_LOSS if one is not 32
+  // bytes.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<std::string>> ReadAuditNodes(
+      absl::Span<const audit::NodeId> ids) = 0;
+  // The newest checkpoint kept with SaveCheckpoint; NOT_FOUND if none.
+  [[nodiscard]] virtual absl::StatusOr<gw::v1::Checkpoint> LatestCheckpoint() = 0;
+  // Entries matching `query`.
+  [[nodiscard]] virtual absl::StatusOr<AuditPage> SearchAudit(const AuditQuery& query) = 0;
+  // Recomputes the whole tree from the stored leaf bytes and checks it
+  // against the stored nodes and the newest kept checkpoint. Reports
+  // progress through `progress(done, total)` if given (may be null).
+  // DATA_LOSS naming the first leaf or node that does not match.
+  [[nodiscard]] virtual absl::Status VerifyAuditTree(
+      const std::function<void(uint64_t, uint64_t)>& progress) = 0;
 };
 
 }  // namespace gw::store

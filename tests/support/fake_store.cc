@@ -1,11 +1,15 @@
 #include "tests/support/fake_store.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "gateway/audit/hasher.h"
 #include "gateway/util/proto_time.h"
 
 namespace gw::testing {
@@ -13,6 +17,34 @@ namespace {
 
 constexpr char kAlertToken[] = "fake-alerts:";
 constexpr char kCaseToken[] = "fake-cases:";
+constexpr char kAuditToken[] = "fake-audit:";
+
+// The leaf data of `entry`, as gateway/store/sqlite/audit_leaf_data.h makes
+// it (that library is SQLite's; the fake does not link it).
+std::string DeterministicBytes(const gw::v1::AuditEntry& entry) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream output(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&output);
+    coded.SetSerializationDeterministic(true);
+    entry.SerializeToCodedStream(&coded);
+  }
+  return bytes;
+}
+
+// The root of the first `size` leaves of `leaves`, recomputed from scratch;
+// each node completed on the way goes to `visit`.
+std::string RootOfPrefix(
+    const std::vector<std::string>& leaves, uint64_t size,
+    audit::CompactRange::NodeVisitor visit = [](audit::NodeId,
+                                                absl::string_view) {}) {
+  audit::CompactRange range;
+  for (uint64_t i = 0; i < size; ++i) {
+    // Cannot fail: the hash is 32 bytes and the log is far below 2^63.
+    range.Append(audit::HashLeaf(leaves[i]), visit).IgnoreError();
+  }
+  return range.Root();
+}
 
 bool Contains(const google::protobuf::RepeatedPtrField<std::string>& list,
               absl::string_view value) {
@@ -56,8 +88,33 @@ void FakeStore::Apply(store::Write* write) {
   } else if (auto* update = std::get_if<store::UpdateCase>(&write->op)) {
     ApplyUpdate(*update, &write->result);
   } else if (auto* audit = std::get_if<store::AppendAudit>(&write->op)) {
-    write->result.audit_leaf_index = AppendLeaf(audit->audit);
+    AppendLeaf(audit->audit, &write->result);
+  } else if (auto* save = std::get_if<store::SaveCheckpoint>(&write->op)) {
+    ApplyCheckpoint(save->checkpoint, &write->result);
   }
+}
+
+void FakeStore::ApplyCheckpoint(const gw::v1::Checkpoint& checkpoint,
+                                store::WriteResult* result) {
+  const uint64_t size = checkpoint.tree_size();
+  if (size == 0 || size > audit_.size()) {
+    result->status = absl::InvalidArgumentError(
+        absl::StrCat("checkpoint.tree_size: ", size, ", want 1..",
+                     audit_.size(), " (the log's size)"));
+    return;
+  }
+  if (checkpoint.root_hash().size() != audit::kHashSize) {
+    result->status = absl::InvalidArgumentError(
+        absl::StrCat("checkpoint.root_hash: ", checkpoint.root_hash().size(),
+                     " bytes, want ", audit::kHashSize));
+    return;
+  }
+  if (RootOfPrefix(audit_, size) != checkpoint.root_hash()) {
+    result->status = absl::DataLossError(absl::StrCat(
+        "checkpoint.root_hash: differs from the tree's root at size ", size));
+    return;
+  }
+  result->duplicate = !checkpoints_.emplace(size, checkpoint).second;
 }
 
 void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
@@ -71,7 +128,7 @@ void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
     }
     result->duplicate = true;
     result->alert = it->second.record;
-    result->audit_leaf_index = it->second.audit_leaf_index;
+    ReportLeaf(it->second.audit_leaf_index, result);
     result->case_status = cases_[alert.case_ref()];
     return;
   }
@@ -105,11 +162,10 @@ void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
   event->set_alert_id(alert.alert_id());
   event->set_payload_sha256(op.record.payload_sha256());
 
-  const uint64_t leaf = AppendLeaf(op.audit);
-  alerts_[alert.alert_id()] = StoredAlert{op.record, leaf};
+  AppendLeaf(op.audit, result);
+  alerts_[alert.alert_id()] = StoredAlert{op.record, result->audit_leaf_index};
   alert_order_.push_back(alert.alert_id());
   result->alert = op.record;
-  result->audit_leaf_index = leaf;
   result->case_status = status;
 }
 
@@ -134,7 +190,7 @@ void FakeStore::ApplyUpdate(store::UpdateCase& op, store::WriteResult* result) {
       return;
     }
     result->duplicate = true;
-    result->audit_leaf_index = it->second.audit_leaf_index;
+    ReportLeaf(it->second.audit_leaf_index, result);
     result->case_status = status;
     return;
   }
@@ -151,15 +207,29 @@ void FakeStore::ApplyUpdate(store::UpdateCase& op, store::WriteResult* result) {
   *event->mutable_note() = op.update.note();
   event->set_update_id(op.update.update_id());
   event->set_payload_sha256(op.payload_sha256);
-  const uint64_t leaf = AppendLeaf(op.audit);
-  updates_[key] = StoredUpdate{op.payload_sha256, leaf};
-  result->audit_leaf_index = leaf;
+  AppendLeaf(op.audit, result);
+  updates_[key] = StoredUpdate{op.payload_sha256, result->audit_leaf_index};
   result->case_status = status;
 }
 
-uint64_t FakeStore::AppendLeaf(const gw::v1::AuditEntry& entry) {
-  audit_.push_back(entry.SerializeAsString());
-  return audit_.size() - 1;
+void FakeStore::AppendLeaf(const gw::v1::AuditEntry& entry,
+                           store::WriteResult* result) {
+  std::string leaf_data = DeterministicBytes(entry);
+  // Cannot fail: the hash is 32 bytes and the log is far below 2^63.
+  range_
+      .Append(audit::HashLeaf(leaf_data),
+              [&](audit::NodeId id, absl::string_view hash) {
+                nodes_[id] = std::string(hash);
+              })
+      .IgnoreError();
+  audit_.push_back(leaf_data);
+  result->audit_leaf_index = audit_.size() - 1;
+  result->audit_leaf_data = std::move(leaf_data);
+}
+
+void FakeStore::ReportLeaf(uint64_t leaf_index, store::WriteResult* result) {
+  result->audit_leaf_index = leaf_index;
+  result->audit_leaf_data = audit_[leaf_index];
 }
 
 absl::StatusOr<gw::v1::AlertRecord> FakeStore::GetAlert(
@@ -252,6 +322,96 @@ absl::StatusOr<std::vector<store::AuditLeaf>> FakeStore::ReadAuditLog(
     leaves.push_back(store::AuditLeaf{i, audit_[i]});
   }
   return leaves;
+}
+
+absl::StatusOr<store::AuditTreeHead> FakeStore::AuditHead() {
+  absl::MutexLock lock(&mu_);
+  return store::AuditTreeHead{range_.size(), range_.Root()};
+}
+
+absl::StatusOr<std::vector<std::string>> FakeStore::ReadAuditNodes(
+    absl::Span<const audit::NodeId> ids) {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> hashes;
+  for (const audit::NodeId& id : ids) {
+    auto it = nodes_.find(id);
+    if (it == nodes_.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("audit_nodes: node ", id.ToString(), " is not stored"));
+    }
+    hashes.push_back(it->second);
+  }
+  return hashes;
+}
+
+absl::StatusOr<gw::v1::Checkpoint> FakeStore::LatestCheckpoint() {
+  absl::MutexLock lock(&mu_);
+  if (checkpoints_.empty()) {
+    return absl::NotFoundError("checkpoint: none kept yet");
+  }
+  return checkpoints_.rbegin()->second;
+}
+
+absl::StatusOr<store::AuditPage> FakeStore::SearchAudit(
+    const store::AuditQuery& query) {
+  absl::MutexLock lock(&mu_);
+  auto start = OffsetFromToken(query.page_token, kAuditToken);
+  if (!start.ok()) return start.status();
+  const size_t page_size = static_cast<size_t>(ClampPageSize(query.page_size));
+  store::AuditPage page;
+  for (size_t i = *start; i < audit_.size(); ++i) {
+    gw::v1::AuditEntry entry;
+    entry.ParseFromString(audit_[i]);
+    const absl::Time time = util::FromTimestamp(entry.time());
+    if ((!query.actor_agency.empty() &&
+         entry.actor_agency() != query.actor_agency) ||
+        (!query.actor_user.empty() && entry.actor_user() != query.actor_user) ||
+        (!query.action.empty() && entry.action() != query.action) ||
+        (!query.object_id.empty() &&
+         !Contains(entry.object_ids(), query.object_id)) ||
+        time < query.since || time >= query.until) {
+      continue;
+    }
+    if (page.leaves.size() == page_size) {
+      page.next_page_token = absl::StrCat(kAuditToken, i);
+      break;
+    }
+    page.leaves.push_back(store::AuditLeaf{i, audit_[i]});
+  }
+  return page;
+}
+
+absl::Status FakeStore::VerifyAuditTree(
+    const std::function<void(uint64_t, uint64_t)>& progress) {
+  absl::MutexLock lock(&mu_);
+  absl::Status status;
+  const std::string root = RootOfPrefix(
+      audit_, audit_.size(), [&](audit::NodeId id, absl::string_view hash) {
+        auto it = nodes_.find(id);
+        if (status.ok() && (it == nodes_.end() || it->second != hash)) {
+          status = absl::DataLossError(
+              absl::StrCat("audit log: node ", id.ToString(),
+                           " does not match the hash recomputed from the "
+                           "leaves: the node was altered"));
+        }
+      });
+  if (!status.ok()) return status;
+  if (root != range_.Root()) {
+    return absl::DataLossError(absl::StrCat(
+        "audit log: root at size ", audit_.size(),
+        " differs from the head this gateway committed: the log was "
+        "rewritten"));
+  }
+  if (!checkpoints_.empty()) {
+    const gw::v1::Checkpoint& newest = checkpoints_.rbegin()->second;
+    if (RootOfPrefix(audit_, newest.tree_size()) != newest.root_hash()) {
+      return absl::DataLossError(absl::StrCat(
+          "audit log: root at size ", newest.tree_size(),
+          " differs from the signed checkpoint: history was rewritten"));
+    }
+  }
+  if (progress) progress(audit_.size(), audit_.size());
+  return absl::OkStatus();
 }
 
 void FakeStore::FailCommitsWith(absl::Status status) {

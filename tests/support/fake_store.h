@@ -11,14 +11,19 @@
 //    can queue work behind a commit that is known to be in progress.
 //
 // It follows store.h's contract in a simple way: alerts and cases in maps,
-// the audit log as a vector of serialized AuditEntry messages, page tokens
-// "fake-alerts:N" / "fake-cases:N" (an offset). It is not durable and not
-// fast; it exists so tests need neither SQLite nor the disk.
+// the audit log as a vector of deterministically serialized AuditEntry
+// messages, the tree as an audit::CompactRange plus a map of every complete
+// node it reported, checkpoints in a map; page tokens "fake-alerts:N" /
+// "fake-cases:N" (an offset) and "fake-audit:N" (the leaf to resume at).
+// SaveCheckpoint and VerifyAuditTree recompute roots naively from the
+// leaves. It is not durable and not fast; it exists so tests need neither
+// SQLite nor the disk.
 // Thread safety: all methods may be called concurrently.
 #ifndef GW_TESTS_SUPPORT_FAKE_STORE_H_
 #define GW_TESTS_SUPPORT_FAKE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,6 +31,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "gateway/audit/compact_range.h"
+#include "gateway/audit/node_id.h"
 #include "gateway/store/store.h"
 
 namespace gw::testing {
@@ -49,6 +56,14 @@ class FakeStore final : public store::Store {
   [[nodiscard]] absl::StatusOr<uint64_t> AuditLogSize() override;
   [[nodiscard]] absl::StatusOr<std::vector<store::AuditLeaf>> ReadAuditLog(
       uint64_t start, uint64_t count) override;
+  [[nodiscard]] absl::StatusOr<store::AuditTreeHead> AuditHead() override;
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> ReadAuditNodes(
+      absl::Span<const audit::NodeId> ids) override;
+  [[nodiscard]] absl::StatusOr<gw::v1::Checkpoint> LatestCheckpoint() override;
+  [[nodiscard]] absl::StatusOr<store::AuditPage> SearchAudit(
+      const store::AuditQuery& query) override;
+  [[nodiscard]] absl::Status VerifyAuditTree(
+      const std::function<void(uint64_t, uint64_t)>& progress) override;
 
   // Switches (see the header comment).
   void FailCommitsWith(absl::Status status);
@@ -76,7 +91,14 @@ class FakeStore final : public store::Store {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ApplyUpdate(store::UpdateCase& op, store::WriteResult* result)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  uint64_t AppendLeaf(const gw::v1::AuditEntry& entry)
+  void ApplyCheckpoint(const gw::v1::Checkpoint& checkpoint,
+                       store::WriteResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Appends `entry` and reports its leaf index and bytes in `result`.
+  void AppendLeaf(const gw::v1::AuditEntry& entry, store::WriteResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reports leaf `leaf_index` (a duplicate's first leaf) in `result`.
+  void ReportLeaf(uint64_t leaf_index, store::WriteResult* result)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
@@ -85,6 +107,9 @@ class FakeStore final : public store::Store {
   int waiting_commits_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<size_t> batch_sizes_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> audit_ ABSL_GUARDED_BY(mu_);
+  audit::CompactRange range_ ABSL_GUARDED_BY(mu_);
+  std::map<audit::NodeId, std::string> nodes_ ABSL_GUARDED_BY(mu_);
+  std::map<uint64_t, gw::v1::Checkpoint> checkpoints_ ABSL_GUARDED_BY(mu_);
   // Keyed by alert_id / case_ref; alert_order_ / case_order_ keep
   // acceptance and creation order for the lists.
   std::map<std::string, StoredAlert> alerts_ ABSL_GUARDED_BY(mu_);

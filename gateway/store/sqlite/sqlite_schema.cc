@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "gateway/store/sqlite/sqlite_audit_log.h"
 #include "gateway/util/status_macros.h"
 
 namespace gw::store::sqlite {
@@ -10,6 +11,9 @@ namespace {
 struct Migration {
   int version;
   const char* sql;
+  // Run after `sql`, in the same transaction, for data SQL cannot derive
+  // (e.g. hashes of stored leaves). May be null.
+  absl::Status (*backfill)(Connection* db) = nullptr;
 };
 
 // Times are microseconds since the Unix epoch (INTEGER). Protobuf blobs are
@@ -92,6 +96,44 @@ CREATE TABLE deliveries(
 );
 CREATE INDEX deliveries_by_state ON deliveries(state, next_attempt_at_us);
 )sql"},
+    {2, R"sql(
+-- Search (SearchAudit): the actor's user, and an index per filter. SQLite
+-- appends leaf_index (the rowid) to each index, which is the result order.
+ALTER TABLE audit_log ADD COLUMN actor_user TEXT NOT NULL DEFAULT '';
+CREATE INDEX audit_log_by_agency ON audit_log(actor_agency);
+CREATE INDEX audit_log_by_user ON audit_log(actor_user);
+CREATE INDEX audit_log_by_action ON audit_log(action);
+CREATE INDEX audit_log_by_time ON audit_log(time_us);
+
+-- AuditEntry.object_ids, one row per distinct id of a leaf.
+CREATE TABLE audit_objects(
+  object_id  TEXT NOT NULL,
+  leaf_index INTEGER NOT NULL REFERENCES audit_log(leaf_index),
+  PRIMARY KEY(object_id, leaf_index)
+) WITHOUT ROWID;
+
+-- Every complete node of the RFC 9162 Merkle tree over audit_log
+-- (gateway/audit/node_id.h): node (level, idx) covers leaves
+-- [idx * 2^level, (idx + 1) * 2^level); level 0 holds the leaf hashes.
+-- Written in the transaction that appends the leaf completing it, never
+-- changed. Any proof reads O(log n) of them.
+CREATE TABLE audit_nodes(
+  level INTEGER NOT NULL,
+  idx   INTEGER NOT NULL,
+  hash  BLOB NOT NULL,     -- 32 bytes
+  PRIMARY KEY(level, idx)
+) WITHOUT ROWID;
+
+-- Signed checkpoints kept (Store::SaveCheckpoint); the newest is checked
+-- against the recomputed tree (VerifyAuditTree).
+CREATE TABLE audit_checkpoints(
+  tree_size INTEGER PRIMARY KEY CHECK (tree_size > 0),
+  root_hash BLOB NOT NULL,  -- 32 bytes
+  note      TEXT NOT NULL,  -- C2SP signed note
+  time_us   INTEGER         -- NULL if the checkpoint has no time
+);
+)sql",
+     BackfillAuditTables},
 };
 
 int VersionOfLastStep() {
@@ -125,6 +167,12 @@ absl::Status MigrateSchema(Connection* db) {
   for (const Migration& step : kMigrations) {
     if (step.version <= current) continue;
     if (absl::Status status = db->Exec(step.sql); !status.ok()) {
+      return absl::Status(status.code(),
+                          absl::StrCat("schema migration to version ",
+                                       step.version, ": ", status.message()));
+    }
+    if (step.backfill == nullptr) continue;
+    if (absl::Status status = step.backfill(db); !status.ok()) {
       return absl::Status(status.code(),
                           absl::StrCat("schema migration to version ",
                                        step.version, ": ", status.message()));

@@ -89,6 +89,12 @@ absl::Status Statement::Run() {
   return absl::OkStatus();
 }
 
+absl::Status Statement::Reset() {
+  const int rc = sqlite3_reset(stmt_);
+  if (rc != SQLITE_OK) return StatusFromSqlite(rc, db_, What("reset"));
+  return absl::OkStatus();
+}
+
 int64_t Statement::ColumnInt64(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }

@@ -70,6 +70,10 @@ class Statement {
   [[nodiscard]] absl::StatusOr<bool> Step();
   // Steps a statement that must finish without returning a row.
   [[nodiscard]] absl::Status Run();
+  // Rewinds the statement so it can be stepped again (to run one query for
+  // many keys); bindings are kept until rebound. Returns the error of the
+  // last Step() if it failed (already reported there), else OK.
+  [[nodiscard]] absl::Status Reset();
 
   // Column accessors for the current row (after Step() returned true).
   // Columns are numbered from 0. Views are valid until the next Step() or
