@@ -1,54 +1,54 @@
 // gateway/api/audit_service.h
 //
-// AuditService (CONTRACT.md §5). GetEntries serves the audit log entries
-// with the exact leaf bytes to auditors, so they can read who did what and
-// recompute digests. The Merkle tree RPCs (checkpoints, inclusion and
-// consistency proofs) and SearchAudit answer UNIMPLEMENTED until the
-// tamper-evident log is served.
-// Ownership: `gate` and `store` are not owned and must outlive the service.
+// AuditService (CONTRACT.md §5): signed checkpoints, inclusion and
+// consistency proofs, the entries with their exact leaf bytes, and search.
+// Thin handlers: admission by Gatekeeper, the answers from ingest::AuditLog
+// and workflow::AuditQueries (auditors see everything; other callers prove
+// and search their own agency's entries).
+// Ownership: every pointer is not owned and must outlive the service.
 #ifndef GW_API_AUDIT_SERVICE_H_
 #define GW_API_AUDIT_SERVICE_H_
 
 #include "gateway/api/gatekeeper.h"
-#include "gateway/store/store.h"
+#include "gateway/ingest/audit_log.h"
+#include "gateway/workflow/audit_queries.h"
 #include "gw/v1/audit.grpc.pb.h"
 
 namespace gw::api {
 
 class AuditService final : public gw::v1::AuditService::CallbackService {
  public:
-  // Most entries one GetEntries call returns.
-  static constexpr uint32_t kMaxEntriesPerCall = 1000;
+  AuditService(const Gatekeeper* gate, ingest::AuditLog* log,
+               const workflow::AuditQueries* queries)
+      : gate_(gate), log_(log), queries_(queries) {}
 
-  AuditService(const Gatekeeper* gate, store::Store* store) : gate_(gate), store_(store) {}
-
+  grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
+                                          const gw::v1::GetCheckpointRequest* request,
+                                          gw::v1::Checkpoint* response) override;
+  grpc::ServerUnaryReactor* GetInclusionProof(grpc::CallbackServerContext* context,
+                                              const gw::v1::GetInclusionProofRequest* request,
+                                              gw::v1::InclusionProof* response) override;
+  grpc::ServerUnaryReactor* GetConsistencyProof(grpc::CallbackServerContext* context,
+                                                const gw::v1::GetConsistencyProofRequest* request,
+                                                gw::v1::ConsistencyProof* response) override;
   grpc::ServerUnaryReactor* GetEntries(grpc::CallbackServerContext* context,
                                        const gw::v1::GetEntriesRequest* request,
                                        gw::v1::Entries* response) override;
-  grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
-                                          const gw::v1::GetCheckpointRequest*,
-                                          gw::v1::Checkpoint*) override;
-  grpc::ServerUnaryReactor* GetInclusionProof(grpc::CallbackServerContext* context,
-                                              const gw::v1::GetInclusionProofRequest*,
-                                              gw::v1::InclusionProof*) override;
-  grpc::ServerUnaryReactor* GetConsistencyProof(grpc::CallbackServerContext* context,
-                                                const gw::v1::GetConsistencyProofRequest*,
-                                                gw::v1::ConsistencyProof*) override;
   grpc::ServerUnaryReactor* SearchAudit(grpc::CallbackServerContext* context,
-                                        const gw::v1::SearchAuditRequest*,
-                                        gw::v1::Entries*) override;
+                                        const gw::v1::SearchAuditRequest* request,
+                                        gw::v1::Entries* response) override;
 
  private:
-  const Gatekeeper* const gate_;  // not owned
-  store::Store* const store_;     // not owned
-};
+  // Admits the caller to `rpc`, computes the answer with `answer`, and
+  // finishes: the response on success, an audited refusal otherwise.
+  template <typename Response, typename Answer>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, absl::string_view rpc,
+                                  Response* response, Answer answer);
 
-// Reads entries [start, start + count) of the log, count capped at
-// AuditService::kMaxEntriesPerCall, decoding each leaf.
-// Errors: INVALID_ARGUMENT "count: ..." for 0; OUT_OF_RANGE "start: ..." if
-// start is beyond the log; DATA_LOSS if a stored leaf does not decode.
-[[nodiscard]] absl::StatusOr<gw::v1::Entries> ReadEntries(store::Store& store, uint64_t start,
-                                                          uint32_t count);
+  const Gatekeeper* const gate_;                  // not owned
+  ingest::AuditLog* const log_;                   // not owned
+  const workflow::AuditQueries* const queries_;   // not owned
+};
 
 }  // namespace gw::api
 

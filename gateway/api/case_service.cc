@@ -4,6 +4,7 @@
 
 #include "gateway/api/case_watch_reactor.h"
 #include "gateway/api/status_conversion.h"
+#include "gateway/audit/log_origin.h"
 
 namespace gw::api {
 
@@ -48,8 +49,16 @@ grpc::ServerUnaryReactor* CaseService::UpdateCaseStatus(
   auto caller = gate_->Admit(*context, "gw.v1.CaseService/UpdateCaseStatus", reactor);
   if (!caller) return reactor;
   gate_->pipeline()->UpdateCaseStatus(
-      *caller, *request, [reactor, response](absl::StatusOr<gw::v1::CaseStatus> result) {
-        if (result.ok()) *response = *std::move(result);
+      *caller, *request,
+      [context, reactor, response](absl::StatusOr<ingest::CaseUpdateResult> result) {
+        if (result.ok()) {
+          *response = std::move(result->status);
+          // CaseStatus has no receipt field: the receipt rides in the
+          // trailing metadata, binary protobuf.
+          if (result->receipt.has_value()) {
+            context->AddTrailingMetadata(audit::kReceiptTrailer, result->receipt->SerializeAsString());
+          }
+        }
         reactor->Finish(ToGrpcStatus(result.status()));
       });
   return reactor;

@@ -1,8 +1,9 @@
 // gateway/api/case_service.h
 //
 // CaseService (CONTRACT.md §4): reads through Queries (owner and sharing
-// agencies only), signed status updates through the ingest pipeline, and
-// WatchCase streams (case_watch_reactor.h).
+// agencies only), signed status updates through the ingest pipeline (the
+// receipt in the "gw-receipt-bin" trailer), and WatchCase streams
+// (case_watch_reactor.h).
 // Ownership: every pointer is not owned and must outlive the service.
 #ifndef GW_API_CASE_SERVICE_H_
 #define GW_API_CASE_SERVICE_H_

@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <cstdio>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -15,6 +16,9 @@
 #include "gateway/api/case_service.h"
 #include "gateway/api/gatekeeper.h"
 #include "gateway/api/pending_services.h"
+#include "gateway/crypto/signer.h"
+#include "gateway/ingest/audit_log.h"
+#include "gateway/workflow/audit_queries.h"
 #include "gateway/identity/trust_store.h"
 #include "gateway/ingest/case_watchers.h"
 #include "gateway/ingest/pipeline.h"
@@ -33,7 +37,10 @@ struct GatewayServer::Parts {
   std::shared_ptr<const policy::Policy> policy;
   std::unique_ptr<identity::TrustStore> trust;
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<crypto::Signer> signing_key;
   std::unique_ptr<ingest::Writer> writer;
+  std::unique_ptr<ingest::AuditLog> audit_log;
+  std::unique_ptr<workflow::AuditQueries> audit_queries;
   ingest::CaseWatchers watchers;
   std::unique_ptr<ingest::Pipeline> pipeline;
   std::unique_ptr<workflow::Queries> queries;
@@ -80,6 +87,29 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// Start-up integrity check: the stored audit tree is recomputed from every
+// entry and checked against the stored nodes and the newest kept checkpoint;
+// an altered log refuses to serve.
+absl::Status VerifyAuditLog(store::Store& store) {
+  const absl::Time start = absl::Now();
+  absl::Time last_report = start;
+  absl::Status status = store.VerifyAuditTree([&](uint64_t done, uint64_t total) {
+    const absl::Time now = absl::Now();
+    if (now - last_report >= absl::Seconds(2)) {
+      std::fprintf(stderr, "gatewayd: verifying the audit log: %llu of %llu entries\n",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+      last_report = now;
+    }
+  });
+  if (!status.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        status.message(),
+        "; the gateway will not serve an altered audit log: restore the database from a backup "
+        "and compare it with the auditors' last checkpoints"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 GatewayServer::GatewayServer() : parts_(std::make_unique<Parts>()) {}
@@ -97,15 +127,26 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   }
   GW_ASSIGN_OR_RETURN(p.trust, identity::TrustStore::Load(*p.policy, options.pki_dir));
   GW_ASSIGN_OR_RETURN(auto credentials, TlsCredentials(options, *p.trust));
+  const std::string agency_dir = absl::StrCat(options.pki_dir, "/", options.agency);
+  GW_ASSIGN_OR_RETURN(p.signing_key, crypto::Signer::FromPemFiles(agency_dir + "/signing.key",
+                                                                  agency_dir + "/signing.crt"));
   GW_ASSIGN_OR_RETURN(p.store, OpenStore(options));
+  GW_RETURN_IF_ERROR(VerifyAuditLog(*p.store));
   p.writer = std::make_unique<ingest::Writer>(p.store.get());
+  GW_ASSIGN_OR_RETURN(p.audit_log, ingest::AuditLog::Create(p.store.get(), p.writer.get(),
+                                                            p.signing_key.get(), options.agency));
+  ingest::AuditLog* audit_log = p.audit_log.get();
+  p.writer->SetAfterCommit(
+      [audit_log](absl::Span<store::Write* const> batch) { audit_log->OnBatchCommitted(batch); });
+  p.audit_queries = std::make_unique<workflow::AuditQueries>(p.store.get(), p.audit_log.get());
   p.pipeline = std::make_unique<ingest::Pipeline>(p.policy, p.store.get(), p.writer.get(),
                                                   &p.watchers);
   p.queries = std::make_unique<workflow::Queries>(p.store.get());
   p.gate = std::make_unique<Gatekeeper>(p.trust.get(), p.pipeline.get());
   p.alerts = std::make_unique<AlertService>(p.gate.get(), p.queries.get());
   p.cases = std::make_unique<CaseService>(p.gate.get(), p.queries.get(), &p.watchers);
-  p.audit = std::make_unique<AuditService>(p.gate.get(), p.store.get());
+  p.audit = std::make_unique<AuditService>(p.gate.get(), p.audit_log.get(),
+                                           p.audit_queries.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -194,6 +194,7 @@ void Pipeline::SendAlert(const identity::Principal& caller,
     response.set_duplicate(result.duplicate);
     *response.mutable_deliveries() = stored.deliveries();
     response.set_audit_leaf_index(result.audit_leaf_index);
+    if (result.receipt.has_value()) *response.mutable_receipt() = *std::move(result.receipt);
     if (result.case_status.has_value() && !result.duplicate) watchers_->Publish(*result.case_status);
     done(std::move(response));
   });
@@ -229,7 +230,7 @@ absl::Status Pipeline::CheckCaseUpdate(const identity::Principal& caller,
 
 void Pipeline::UpdateCaseStatus(const identity::Principal& caller,
                                 const gw::v1::UpdateCaseStatusRequest& request,
-                                std::function<void(absl::StatusOr<CaseStatus>)> done) {
+                                std::function<void(absl::StatusOr<CaseUpdateResult>)> done) {
   const absl::Time now = clock_();
   const gw::v1::Envelope& envelope = request.envelope();
   AuditFacts facts{"CaseService.UpdateCaseStatus", {}, crypto::Sha256Hex(envelope.payload())};
@@ -291,7 +292,7 @@ void Pipeline::UpdateCaseStatus(const identity::Principal& caller,
       return done(result.status);
     }
     if (!result.duplicate) watchers_->Publish(*result.case_status);
-    done(*std::move(result.case_status));
+    done(CaseUpdateResult{*std::move(result.case_status), std::move(result.receipt)});
   });
 }
 

@@ -31,6 +31,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,7 @@
 #include "gw/v1/alert.pb.h"
 #include "gw/v1/case.pb.h"
 #include "gw/v1/envelope.pb.h"
+#include "gw/v1/receipt.pb.h"
 
 namespace gw::ingest {
 
@@ -55,6 +57,13 @@ struct AuditFacts {
   std::string action;  // e.g. "AlertService.GetAlert"
   std::vector<std::string> object_ids;
   std::string payload_sha256;
+};
+
+// The case after a status update and the gateway's receipt for the update
+// (absent only if the audit log could not issue one).
+struct CaseUpdateResult {
+  gw::v1::CaseStatus status;
+  std::optional<gw::v1::Receipt> receipt;
 };
 
 class Pipeline {
@@ -69,7 +78,7 @@ class Pipeline {
 
   void UpdateCaseStatus(const identity::Principal& caller,
                         const gw::v1::UpdateCaseStatusRequest& request,
-                        std::function<void(absl::StatusOr<gw::v1::CaseStatus>)> done);
+                        std::function<void(absl::StatusOr<CaseUpdateResult>)> done);
 
   // Appends an audit entry for a refusal decided outside the pipeline (an
   // RPC the role may not call, an object the caller may not see), then

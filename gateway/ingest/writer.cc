@@ -29,9 +29,15 @@ void Writer::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Writer::SetAfterCommit(AfterCommit after_commit) {
+  absl::MutexLock lock(&mu_);
+  after_commit_ = std::move(after_commit);
+}
+
 void Writer::Run() {
   std::vector<Pending> batch;
   std::vector<store::Write*> writes;
+  AfterCommit after_commit;
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
@@ -41,6 +47,7 @@ void Writer::Run() {
           },
           this));
       if (queue_.empty()) return;  // stopping, and everything is written
+      if (!after_commit && after_commit_) after_commit = after_commit_;
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -49,6 +56,7 @@ void Writer::Run() {
     writes.clear();
     for (auto& pending : batch) writes.push_back(pending.write.get());
     const absl::Status status = store_->Commit(writes);
+    if (status.ok() && after_commit) after_commit(writes);
     for (auto& pending : batch) {
       if (!status.ok()) pending.write->result.status = status;
       pending.done(*pending.write);

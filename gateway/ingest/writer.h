@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "gateway/store/store.h"
 
 namespace gw::ingest {
@@ -33,6 +34,9 @@ namespace gw::ingest {
 class Writer {
  public:
   using Done = std::function<void(store::Write& write)>;
+  // Runs on the writer thread after a batch committed, before the writes'
+  // callbacks (the audit log signs its checkpoint and receipts here).
+  using AfterCommit = std::function<void(absl::Span<store::Write* const> batch)>;
   static constexpr size_t kMaxBatch = 1024;
 
   explicit Writer(store::Store* store);
@@ -42,6 +46,8 @@ class Writer {
 
   void Submit(std::unique_ptr<store::Write> write, Done done);
   void Stop();
+  // REQUIRES: called before the first Submit().
+  void SetAfterCommit(AfterCommit after_commit);
 
  private:
   struct Pending {
@@ -54,6 +60,7 @@ class Writer {
   absl::Mutex mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  AfterCommit after_commit_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

@@ -192,8 +192,12 @@ class PipelineTest : public ::testing::Test {
     absl::Notification done;
     absl::StatusOr<CaseStatus> result;
     pipeline_->UpdateCaseStatus(caller, request,
-                                [&](absl::StatusOr<CaseStatus> r) {
-                                  result = std::move(r);
+                                [&](absl::StatusOr<CaseUpdateResult> r) {
+                                  if (r.ok()) {
+                                    result = std::move(r->status);
+                                  } else {
+                                    result = r.status();
+                                  }
                                   done.Notify();
                                 });
     done.WaitForNotification();
