@@ -11,6 +11,7 @@
 #include "tools/gwctl/error_sentence.h"
 #include "tools/gwctl/message_file.h"
 #include "tools/gwctl/readable_output.h"
+#include "tools/gwctl/receipt_file.h"
 #include "tools/gwctl/signed_envelope.h"
 
 namespace gw::gwctl {
@@ -92,9 +93,12 @@ int RunSendAlert(const Invocation& invocation, const RunContext& context) {
     failed.input_file = file;
     return ReportFailure(context, status, failed);
   }
-  return PrintAnswer(
-      context, invocation, response,
-      FormatSendAlertResponse(response, alert, context.local_zone));
+  const int printed =
+      PrintAnswer(context, invocation, response,
+                  FormatSendAlertResponse(response, alert, context.local_zone));
+  if (printed != kExitOk) return printed;
+  return SaveReceiptIfAsked(context, invocation, ReceiptIn(response),
+                            "the alert");
 }
 
 int RunGetAlert(const Invocation& invocation, const RunContext& context) {

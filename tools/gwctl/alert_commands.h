@@ -1,7 +1,9 @@
 // tools/gwctl/alert_commands.h
 //
 // The AlertService commands (proto/gw/v1/alert.proto):
-//   send-alert FILE [--dry-run]     SendAlert with a signed CaseAlert
+//   send-alert FILE [--dry-run] [--receipt FILE]
+//                                   SendAlert with a signed CaseAlert;
+//                                   --receipt writes the answer's receipt
 //   get-alert ID                    GetAlert
 //   list-alerts [--case REF] [--kind KIND] [--origin AGENCY]
 //               [--page-size N] [--page-token T] [--all]   ListAlerts

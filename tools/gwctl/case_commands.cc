@@ -10,6 +10,7 @@
 #include "tools/gwctl/command_support.h"
 #include "tools/gwctl/error_sentence.h"
 #include "tools/gwctl/readable_output.h"
+#include "tools/gwctl/receipt_file.h"
 #include "tools/gwctl/signed_envelope.h"
 
 namespace gw::gwctl {
@@ -150,11 +151,21 @@ int RunCaseUpdate(const Invocation& invocation, const RunContext& context) {
     return ReportFailure(context, invocation, result, Operation::kUpdateCase,
                          update.case_ref);
   }
-  const std::string readable = absl::StrCat(
-      "Case ", update.case_ref, " is now ",
-      gw::v1::CaseStatus::State_Name(status.state()), " (update ",
-      payload.update_id(), ")\n", FormatCaseStatus(status, context.local_zone));
-  return PrintAnswer(context, invocation, status, readable);
+  std::string readable =
+      absl::StrCat("Case ", update.case_ref, " is now ",
+                   gw::v1::CaseStatus::State_Name(status.state()), " (update ",
+                   payload.update_id(), ")\n");
+  // The receipt comes in a trailer (CaseStatus has no field for it).
+  std::optional<gw::v1::Receipt> receipt =
+      ReceiptInTrailers(call.GetServerTrailingMetadata());
+  if (!receipt.has_value()) receipt = ReceiptIn(status);
+  if (receipt.has_value()) readable += FormatReceiptLine(*receipt);
+  readable += FormatCaseStatus(status, context.local_zone);
+  const int printed = PrintAnswer(context, invocation, status, readable);
+  if (printed != kExitOk) return printed;
+  return SaveReceiptIfAsked(
+      context, invocation, receipt,
+      absl::StrCat("the update of case ", update.case_ref));
 }
 
 int RunCaseWatch(const Invocation& invocation, const RunContext& context) {

@@ -5,7 +5,7 @@
 //   case list [--state STATE] [--page-size N] [--page-token T] [--all]
 //                                                      ListCases
 //   case update REF --state STATE [--note TEXT] [--lang TAG]
-//               [--update-id ID]                       UpdateCaseStatus
+//               [--update-id ID] [--receipt FILE]      UpdateCaseStatus
 //   case watch REF [--count N]                         WatchCase (stream)
 // Each returns the process exit code (exit_code.h) after printing the
 // answer on context.out, or one sentence on context.err.

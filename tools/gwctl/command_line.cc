@@ -40,6 +40,13 @@ constexpr FlagSpec kFlags[] = {
     {"lang", FlagKind::kCommandValue},
     {"update-id", FlagKind::kCommandValue},
     {"count", FlagKind::kCommandValue},
+    {"receipt", FlagKind::kCommandValue},
+    {"signing-cert", FlagKind::kCommandValue},
+    {"actor", FlagKind::kCommandValue},
+    {"action", FlagKind::kCommandValue},
+    {"object", FlagKind::kCommandValue},
+    {"since", FlagKind::kCommandValue},
+    {"until", FlagKind::kCommandValue},
     {"dry-run", FlagKind::kCommandBool},
     {"all", FlagKind::kCommandBool},
 };

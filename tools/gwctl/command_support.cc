@@ -11,6 +11,7 @@
 #include "google/protobuf/descriptor.h"
 #include "tools/gwctl/gateway_channel.h"
 #include "tools/gwctl/readable_output.h"
+#include "tools/gwctl/receipt_file.h"
 
 namespace gw::gwctl {
 
@@ -84,6 +85,32 @@ int PrintAnswer(const RunContext& context, const Invocation& invocation,
   }
   *context.out << *json;
   context.out->flush();
+  return kExitOk;
+}
+
+int SaveReceiptIfAsked(const RunContext& context, const Invocation& invocation,
+                       const std::optional<gw::v1::Receipt>& receipt,
+                       absl::string_view what) {
+  if (!invocation.Has("receipt")) return kExitOk;
+  const std::string path = invocation.Flag("receipt");
+  if (!receipt.has_value()) {
+    *context.err << "gwctl: " << what
+                 << " was accepted, but the gateway's answer carries no "
+                    "receipt, so "
+                 << path
+                 << " was not written: ask the gateway's operator whether "
+                    "this gateway issues receipts.\n";
+    return kExitNotVerified;
+  }
+  if (absl::Status written = WriteReceiptFile(path, *receipt); !written.ok()) {
+    *context.err << "gwctl: " << what
+                 << " was accepted, but its receipt cannot be saved: cannot "
+                    "write "
+                 << written.message()
+                 << "; run the same command again with a writable --receipt "
+                    "FILE (resending the same request is safe).\n";
+    return kExitLocal;
+  }
   return kExitOk;
 }
 

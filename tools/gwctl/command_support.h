@@ -18,6 +18,7 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "gw/v1/receipt.pb.h"
 #include "tools/gwctl/exit_code.h"
 #include "tools/gwctl/identity.h"
 #include "tools/gwctl/invocation.h"
@@ -53,6 +54,15 @@ void SetDeadline(absl::Duration timeout, grpc::ClientContext* call);
 int PrintAnswer(const RunContext& context, const Invocation& invocation,
                 const google::protobuf::Message& message,
                 const std::string& readable);
+
+// For --receipt FILE: writes `receipt`, the one the gateway's answer
+// carried (receipt_file.h), to FILE and returns kExitOk; if there was none,
+// or FILE cannot be written, prints why (saying that `what`, e.g. "the
+// alert", was accepted all the same) and returns kExitNotVerified /
+// kExitLocal. Without --receipt it does nothing and returns kExitOk.
+int SaveReceiptIfAsked(const RunContext& context, const Invocation& invocation,
+                       const std::optional<gw::v1::Receipt>& receipt,
+                       absl::string_view what);
 
 // A whole number in [min, max] for --`flag`; nullopt after printing a usage
 // error (and setting *exit_code).

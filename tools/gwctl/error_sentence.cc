@@ -27,6 +27,14 @@ std::string RefusedWhat(const FailedCall& call) {
       return absl::StrCat("the update of case ", call.object_id);
     case Operation::kWatchCase:
       return absl::StrCat("to watch case ", call.object_id);
+    case Operation::kGetCheckpoint:
+      return "to show its audit checkpoint";
+    case Operation::kGetEntries:
+      return absl::StrCat("to list audit entries from leaf ", call.object_id);
+    case Operation::kGetConsistencyProof:
+      return absl::StrCat("a consistency proof ", call.object_id);
+    case Operation::kSearchAudit:
+      return "to search the audit log";
   }
   return "the request";
 }
@@ -43,6 +51,7 @@ std::string InvalidArgumentHint(const FailedCall& call) {
              "--lang or --update-id) and try again";
     case Operation::kListAlerts:
     case Operation::kListCases:
+    case Operation::kSearchAudit:
       return "fix the named filter or --page-token (use the token the "
              "previous page printed) and try again";
     default:

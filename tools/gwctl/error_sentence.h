@@ -35,6 +35,10 @@ enum class Operation {
   kListCases,
   kUpdateCase,
   kWatchCase,
+  kGetCheckpoint,
+  kGetEntries,
+  kGetConsistencyProof,
+  kSearchAudit,
 };
 
 struct FailedCall {

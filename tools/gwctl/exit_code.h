@@ -11,6 +11,8 @@ enum ExitCode : int {
   kExitOk = 0,
   // The gateway answered with an error status (it refused the request).
   kExitRefused = 1,
+  // A verification failed (audit commands): a signature, a proof, the log.
+  kExitNotVerified = 1,
   // The command line is wrong (unknown command or flag, missing argument).
   kExitUsage = 2,
   // gwctl could not reach the gateway, or a local file (certificate, key,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tools/gwctl/alert_commands.h"
+#include "tools/gwctl/audit_commands.h"
 #include "tools/gwctl/case_commands.h"
 #include "tools/gwctl/command_support.h"
 #include "tools/gwctl/exit_code.h"
@@ -26,7 +27,11 @@ struct CommandSpec {
 
 const std::vector<CommandSpec>& Commands() {
   static const auto* commands = new std::vector<CommandSpec>{
-      {"send-alert", {"FILE"}, {"dry-run"}, kSendAlertHelp, RunSendAlert},
+      {"send-alert",
+       {"FILE"},
+       {"dry-run", "receipt"},
+       kSendAlertHelp,
+       RunSendAlert},
       {"get-alert", {"ID"}, {}, kGetAlertHelp, RunGetAlert},
       {"list-alerts",
        {},
@@ -41,10 +46,31 @@ const std::vector<CommandSpec>& Commands() {
        RunCaseList},
       {"case update",
        {"REF"},
-       {"state", "note", "lang", "update-id"},
+       {"state", "note", "lang", "update-id", "receipt"},
        kCaseUpdateHelp,
        RunCaseUpdate},
       {"case watch", {"REF"}, {"count"}, kCaseWatchHelp, RunCaseWatch},
+      {"audit checkpoint",
+       {},
+       {"signing-cert"},
+       kAuditCheckpointHelp,
+       RunAuditCheckpoint},
+      {"audit verify-receipt",
+       {"FILE"},
+       {"signing-cert"},
+       kAuditVerifyReceiptHelp,
+       RunAuditVerifyReceipt},
+      {"audit verify-log",
+       {},
+       {"signing-cert", "state"},
+       kAuditVerifyLogHelp,
+       RunAuditVerifyLog},
+      {"audit search",
+       {},
+       {"actor", "action", "object", "since", "until", "page-size",
+        "page-token", "all"},
+       kAuditSearchHelp,
+       RunAuditSearch},
   };
   return *commands;
 }
@@ -68,6 +94,25 @@ const CommandSpec* FindCommand(const std::vector<std::string>& positionals,
   return nullptr;
 }
 
+// A word that groups commands ("case get", "audit search", ...).
+struct CommandGroup {
+  const char* name;
+  const char* help;
+  const char* commands;  // for messages: "get, list, update or watch"
+};
+
+constexpr CommandGroup kGroups[] = {
+    {"case", kCaseHelp, "get, list, update or watch"},
+    {"audit", kAuditHelp, "checkpoint, verify-receipt, verify-log or search"},
+};
+
+const CommandGroup* FindGroup(const std::string& word) {
+  for (const CommandGroup& group : kGroups) {
+    if (word == group.name) return &group;
+  }
+  return nullptr;
+}
+
 int PrintHelp(const RunContext& context, const char* text) {
   *context.out << text;
   return kExitOk;
@@ -80,7 +125,9 @@ int Help(const RunContext& context, const std::vector<std::string>& topic) {
   if (const CommandSpec* spec = FindCommand(topic, &words)) {
     return PrintHelp(context, spec->help);
   }
-  if (topic[0] == "case") return PrintHelp(context, kCaseHelp);
+  if (const CommandGroup* group = FindGroup(topic[0])) {
+    return PrintHelp(context, group->help);
+  }
   return UsageError(
       context, "",
       absl::StrCat("there is no command '", absl::StrJoin(topic, " "), "'"));
@@ -105,15 +152,17 @@ int RunGwctl(const std::vector<std::string>& args, const RunContext& context) {
   size_t name_words = 0;
   const CommandSpec* spec = FindCommand(words, &name_words);
   if (spec == nullptr) {
-    if (words[0] == "case") {
+    if (const CommandGroup* group = FindGroup(words[0])) {
       if (words.size() == 1) {
-        if (line->help) return PrintHelp(context, kCaseHelp);
-        return UsageError(context, "case",
-                          "case needs a command: get, list, update or watch");
+        if (line->help) return PrintHelp(context, group->help);
+        return UsageError(
+            context, group->name,
+            absl::StrCat(group->name, " needs a command: ", group->commands));
       }
-      return UsageError(context, "case",
-                        absl::StrCat("there is no command 'case ", words[1],
-                                     "' (use get, list, update or watch)"));
+      return UsageError(
+          context, group->name,
+          absl::StrCat("there is no command '", group->name, " ", words[1],
+                       "' (use ", group->commands, ")"));
     }
     return UsageError(context, "",
                       absl::StrCat("there is no command '", words[0], "'"));

@@ -5,7 +5,7 @@ namespace gw::gwctl {
 
 const char kTopHelp[] =
     R"(gwctl - the command-line client of the Mekong Gateway (investigators,
-liaisons; later reviewers and auditors).
+liaisons and auditors).
 
 Usage:
   gwctl [GLOBAL FLAGS] COMMAND [ARGUMENTS] [FLAGS]
@@ -18,6 +18,14 @@ Commands:
   case list            list the cases you may see
   case update REF      change a case's state (a signed status update)
   case watch REF       print each change of a case as it happens
+  audit checkpoint     show the audit log's signed checkpoint, verified
+  audit verify-receipt FILE
+                       verify a receipt offline, with only the gateway's
+                       signing certificate
+  audit verify-log     fetch the whole audit log, recompute its tree, and
+                       check it against the signed checkpoint and the one
+                       verified last time
+  audit search         find audit entries by actor, action, object or time
   help [COMMAND]       the same as gwctl COMMAND --help
 
 Global flags (before or after the command):
@@ -42,10 +50,11 @@ same key.
 
 Exit codes:
   0  success
-  1  the gateway refused the request (the message says why and what to do)
+  1  the gateway refused the request (the message says why and what to do),
+     or a verification failed (a signature, a proof, an altered log)
   2  usage error: unknown command or flag, missing or malformed argument
-  3  cannot reach the gateway, or a local file (certificate, key, CA, alert
-     file) is missing or unusable
+  3  cannot reach the gateway, or a local file (certificate, key, CA, alert,
+     receipt or state file) is missing or unusable
 
 Examples:
   certs/make-dev-pki var/pki
@@ -53,9 +62,13 @@ Examples:
   gwctl list-alerts --case CN-YN-XSBN-2026-0042
   gwctl --as TH-RTP/liaison/liaison1 case get CN-YN-XSBN-2026-0042
   gwctl --server 10.0.0.5:7443 --json case list --state OPEN --all
+  gwctl send-alert alert.json --receipt alert.receipt.json
+  gwctl audit verify-receipt alert.receipt.json
+  gwctl --as CN-MPS/auditor/auditor1 audit verify-log
 )";
 
-const char kSendAlertHelp[] = R"(Usage: gwctl send-alert FILE [--dry-run]
+const char kSendAlertHelp[] =
+    R"(Usage: gwctl send-alert FILE [--dry-run] [--receipt RECEIPT_FILE]
 
 Signs the CaseAlert in FILE with your key and sends it (AlertService.SendAlert).
 
@@ -81,15 +94,24 @@ ISO 3166-1 alpha-3 ("CHN"); date_of_birth "YYYY", "YYYY-MM" or "YYYY-MM-DD";
 language tags "en", "zh"; ids 1-128 characters of A-Z a-z 0-9 . _ : -.
 
 Flags:
-  --dry-run   print the signed envelope (JSON) and send nothing
+  --dry-run               print the signed envelope (JSON) and send nothing
+  --receipt RECEIPT_FILE  write the gateway's signed receipt to RECEIPT_FILE
+                          (JSON), to check later, offline, with gwctl audit
+                          verify-receipt RECEIPT_FILE. If the answer carries
+                          no receipt, gwctl says so and exits 1 (the alert
+                          was still accepted).
 
 The answer lists each recipient's delivery state (queued, sent,
-acknowledged, retrying, failed). Global flags: gwctl --help.
+acknowledged, retrying, failed) and, when the gateway sends one, its
+receipt: "receipt  leaf N of M, checkpoint signed" (the alert is entry N of
+the gateway's audit log, proven against its signed checkpoint of M entries).
+Global flags: gwctl --help.
 
 Examples:
   gwctl send-alert tools/gwctl/examples/missing-child.json
   gwctl send-alert --dry-run tools/gwctl/examples/suspect-wanted.textproto
   gwctl --json send-alert alert.json
+  gwctl send-alert alert.json --receipt alert.receipt.json
 )";
 
 const char kGetAlertHelp[] = R"(Usage: gwctl get-alert ID
@@ -175,7 +197,7 @@ Examples:
 
 const char kCaseUpdateHelp[] =
     R"(Usage: gwctl case update REF --state STATE [--note TEXT] [--lang TAG]
-                         [--update-id ID]
+                         [--update-id ID] [--receipt RECEIPT_FILE]
 
 Changes the state of case REF, which your agency owns
 (CaseService.UpdateCaseStatus). gwctl builds a gw.v1.CaseStatus payload
@@ -190,11 +212,16 @@ Flags:
   --lang TAG       language of the note (default en; e.g. zh, th)
   --update-id ID   the update's idempotency key (default: a new UUID); send
                    the same update again with the same id to retry safely
+  --receipt RECEIPT_FILE
+                   write the gateway's signed receipt to RECEIPT_FILE (JSON),
+                   for gwctl audit verify-receipt; exits 1 if the answer
+                   carries none (the update was still accepted)
 
 Examples:
   gwctl case update CN-YN-XSBN-2026-0042 --state INVESTIGATING
   gwctl case update CN-YN-XSBN-2026-0042 --state VICTIM_LOCATED \
       --note "已在湄赛找到" --lang zh --update-id xsbn-0042-upd-3
+  gwctl case update CN-YN-XSBN-2026-0042 --state CLOSED --receipt close.json
 )";
 
 const char kCaseWatchHelp[] = R"(Usage: gwctl case watch REF [--count N]
@@ -208,6 +235,133 @@ with --count N, otherwise when the gateway ends the stream or on Ctrl-C.
 Examples:
   gwctl case watch CN-YN-XSBN-2026-0042
   gwctl --json case watch CN-YN-XSBN-2026-0042 --count 2
+)";
+
+const char kAuditHelp[] = R"(Usage: gwctl audit COMMAND ...
+
+The gateway's tamper-evident audit log (AuditService): every action and
+refusal is one entry of an RFC 9162 Merkle tree, and the gateway signs
+checkpoints of it (size and root hash) with its Ed25519 signing key. gwctl
+never takes the log on trust: it checks everything against the gateway's
+signing certificate,
+  --signing-cert FILE   default PKI/SERVER_AGENCY/signing.crt
+                        (--pki DIR, --server-agency CODE; e.g.
+                        var/pki/CN-MPS/signing.crt)
+whose subject O names the agency: its log is "mekong-gateway/AGENCY/audit".
+
+Commands:
+  audit checkpoint              the signed checkpoint: size, root, time
+  audit verify-receipt FILE     verify a receipt offline (no gateway needed)
+  audit verify-log [--state F]  recompute the whole log and check it
+  audit search [filters]        find entries (actor, action, object, time)
+
+Exit codes: 0 verified; 1 a verification failed or the gateway refused;
+2 usage; 3 the gateway or a local file is unusable.
+
+Examples:
+  gwctl audit checkpoint
+  gwctl send-alert alert.json --receipt r.json && gwctl audit verify-receipt r.json
+  gwctl --as CN-MPS/auditor/auditor1 audit verify-log
+  gwctl audit search --actor TH-RTP --since 2026-11-01 --all
+)";
+
+const char kAuditCheckpointHelp[] =
+    R"(Usage: gwctl audit checkpoint [--signing-cert FILE]
+
+Fetches the audit log's latest checkpoint (AuditService.GetCheckpoint) and
+verifies its note, a C2SP signed note by the gateway's signing key whose
+size and root must equal the checkpoint's. Prints the log's name, size,
+root hash (hex), time and "signature verified"; with --json, the
+checkpoint. A checkpoint that does not verify is exit 1.
+
+Flags:
+  --signing-cert FILE   the gateway's signing certificate (PEM); default
+                        PKI/SERVER_AGENCY/signing.crt
+
+Examples:
+  gwctl audit checkpoint
+  gwctl --server-agency CN-MPS --json audit checkpoint
+  gwctl audit checkpoint --signing-cert /etc/mekong/cn-mps-signing.crt
+)";
+
+const char kAuditVerifyReceiptHelp[] =
+    R"(Usage: gwctl audit verify-receipt FILE [--signing-cert FILE]
+
+Verifies a receipt OFFLINE, without contacting any gateway, with only the
+gateway's signing certificate. FILE holds a gw.v1.Receipt as JSON, as
+written by send-alert --receipt / case update --receipt, or a whole answer
+with a "receipt" member (what gwctl --json send-alert prints). Checks, in
+order, each printed as it passes:
+  signature     the gateway signed the receipt (its key, its key id)
+  checkpoint    the checkpoint note is signed by the same key for the
+                gateway's log, and says the receipt's size and root
+  inclusion     the receipt's audit entry (leaf_data) is leaf N of that tree
+  audit entry   the entry records the receipt's payload sha256
+Then "receipt verified" (exit 0), or the failure naming the field (exit 1).
+
+Flags:
+  --signing-cert FILE   the gateway's signing certificate (PEM); default
+                        PKI/SERVER_AGENCY/signing.crt
+
+Examples:
+  gwctl audit verify-receipt alert.receipt.json
+  gwctl audit verify-receipt --signing-cert cn-mps-signing.crt answer.json
+  gwctl --json audit verify-receipt alert.receipt.json
+)";
+
+const char kAuditVerifyLogHelp[] =
+    R"(Usage: gwctl audit verify-log [--state FILE] [--signing-cert FILE]
+
+Audits the whole log as a certificate-transparency monitor does:
+  1. fetches the checkpoint and verifies its signature;
+  2. if FILE remembers a checkpoint verified earlier, fetches a consistency
+     proof from it to the new one (the log only grew, nothing was rewritten);
+  3. fetches every entry (GetEntries, 1000 at a time; progress on stderr
+     when it takes more than 2 s), recomputes every leaf hash and the root,
+     and compares the root with the signed one;
+  4. remembers the new checkpoint in FILE for the next run.
+Any mismatch is exit 1 with one sentence naming the first altered leaf or
+the broken consistency ("the log was altered: leaf 1234 is not the entry
+the signed checkpoint of size 5000 committed to"); FILE is then left as it
+was, as evidence.
+
+Flags:
+  --state FILE          the remembered checkpoint (JSON); default
+                        var/gwctl/audit-SERVER_AGENCY.checkpoint
+  --signing-cert FILE   the gateway's signing certificate (PEM); default
+                        PKI/SERVER_AGENCY/signing.crt
+
+Examples:
+  gwctl --as CN-MPS/auditor/auditor1 audit verify-log
+  gwctl audit verify-log --state /var/lib/audit/cn-mps.checkpoint
+  gwctl --json audit verify-log
+)";
+
+const char kAuditSearchHelp[] =
+    R"(Usage: gwctl audit search [--actor AGENCY[/USER]] [--action ACTION]
+                          [--object ID] [--since TIME] [--until TIME]
+                          [--page-size N] [--page-token T] [--all]
+
+Finds audit entries (AuditService.SearchAudit), one row each: leaf, time,
+actor (agency/role/user), action, objects, decision, outcome. Entries hold
+ids and digests only, never personal data. To prove an entry, verify the
+whole log (gwctl audit verify-log).
+
+Flags:
+  --actor AGENCY[/USER]  entries by that agency (and user)
+  --action ACTION        e.g. AlertService.SendAlert
+  --object ID            e.g. alert:CNMPS-ALERT-2026-000735 or case:REF
+  --since TIME           from TIME: RFC 3339 (2026-11-28T09:00:00Z) or a
+                         date (2026-11-28, UTC midnight)
+  --until TIME           up to TIME, same forms
+  --page-size N          at most N entries per page (1-1000)
+  --page-token T         continue from the page token a previous page printed
+  --all                  follow the page tokens and list every page
+
+Examples:
+  gwctl audit search --actor TH-RTP/liaison1 --all
+  gwctl audit search --action CaseService.UpdateCaseStatus --since 2026-11-01
+  gwctl --json audit search --object case:CN-YN-XSBN-2026-0042
 )";
 
 }  // namespace gw::gwctl

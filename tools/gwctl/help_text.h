@@ -17,6 +17,11 @@ extern const char kCaseGetHelp[];
 extern const char kCaseListHelp[];
 extern const char kCaseUpdateHelp[];
 extern const char kCaseWatchHelp[];
+extern const char kAuditHelp[];
+extern const char kAuditCheckpointHelp[];
+extern const char kAuditVerifyReceiptHelp[];
+extern const char kAuditVerifyLogHelp[];
+extern const char kAuditSearchHelp[];
 
 }  // namespace gw::gwctl
 

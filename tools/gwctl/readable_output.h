@@ -14,12 +14,15 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "gw/v1/alert.pb.h"
+#include "gw/v1/audit.pb.h"
 #include "gw/v1/case.pb.h"
+#include "gw/v1/receipt.pb.h"
 
 namespace gw::gwctl {
 
@@ -43,6 +46,7 @@ std::string DeliveryStateName(gw::v1::Delivery::State state);
 //     payload sha256  HEX
 //     case            REF
 //     audit leaf      N
+//     receipt         leaf N of M, checkpoint signed   [with a receipt]
 //     TH-RTP          queued   message ID
 std::string FormatSendAlertResponse(const gw::v1::SendAlertResponse& response,
                                     const gw::v1::CaseAlert& sent,
@@ -74,6 +78,27 @@ std::string FormatCaseTable(
 // (else updated_at, owner_agency and updated_by).
 std::string FormatCaseWatchLine(const gw::v1::CaseStatus& status,
                                 absl::TimeZone local);
+
+// The receipt line of send-alert / case update answers:
+//   "  receipt         leaf N of M, checkpoint signed\n"
+// M being the checkpoint's tree size ("checkpoint unsigned" without a
+// note). Says what the receipt claims; audit verify-receipt checks it.
+std::string FormatReceiptLine(const gw::v1::Receipt& receipt);
+
+// audit checkpoint, for a checkpoint whose note was verified:
+//   Checkpoint of ORIGIN
+//     size            N
+//     root            HEX
+//     time            TIME
+//     signature       verified
+std::string FormatCheckpoint(const gw::v1::Checkpoint& checkpoint,
+                             absl::string_view origin, absl::TimeZone local);
+
+// audit search: one row per entry (LEAF, TIME, ACTOR, ACTION, OBJECTS,
+// DECISION, OUTCOME), or "No audit entries.\n". ACTOR is AGENCY/ROLE/USER.
+std::string FormatAuditTable(
+    const google::protobuf::RepeatedPtrField<gw::v1::LogEntry>& entries,
+    absl::TimeZone local);
 
 // proto3 JSON with proto field names; `multiline` indents it, otherwise it
 // is one line. Ends in '\n'. INTERNAL if protobuf cannot print it.

@@ -65,6 +65,18 @@ TestPki::~TestPki() {
       "-addext extendedKeyUsage=serverAuth,clientAuth"));
 }
 
+::testing::AssertionResult TestPki::MakeSigning(
+    const std::string& agency) const {
+  return Run(
+      absl::StrCat("openssl genpkey -algorithm ed25519 -out ", agency,
+                   "/signing.key && openssl req -new -key ", agency,
+                   "/signing.key -subj '/O=", agency, "/OU=gateway/CN=", agency,
+                   " signing' -CA ", agency, "/ca.crt -CAkey ", agency,
+                   "/ca.key -days 2 -out ", agency,
+                   "/signing.crt -addext basicConstraints=critical,CA:FALSE "
+                   "-addext keyUsage=critical,digitalSignature"));
+}
+
 ::testing::AssertionResult TestPki::MakeUser(const std::string& agency,
                                              const std::string& role,
                                              const std::string& user) const {
@@ -94,6 +106,7 @@ const TestPki& SharedPki() {
     for (const char* agency : {"CN-MPS", "TH-RTP"}) {
       EXPECT_TRUE(made->MakeCa(agency));
       EXPECT_TRUE(made->MakeGateway(agency));
+      EXPECT_TRUE(made->MakeSigning(agency));
     }
     EXPECT_TRUE(made->MakeUser("CN-MPS", "investigator", "investigator1"));
     EXPECT_TRUE(made->MakeUser("TH-RTP", "liaison", "liaison1"));

@@ -27,6 +27,9 @@ class TestPki {
   ::testing::AssertionResult MakeCa(const std::string& agency) const;
   // DIR/<agency>/gateway.crt|.key, issued by that agency's CA.
   ::testing::AssertionResult MakeGateway(const std::string& agency) const;
+  // DIR/<agency>/signing.crt|.key, the gateway's Ed25519 message-signing
+  // key (O=<agency>), issued by that agency's CA.
+  ::testing::AssertionResult MakeSigning(const std::string& agency) const;
   // DIR/<agency>/<role>/<user>.crt|.key, issued by that agency's CA.
   ::testing::AssertionResult MakeUser(const std::string& agency,
                                       const std::string& role,
@@ -44,7 +47,7 @@ class TestPki {
 };
 
 // A PKI shared by all tests of the binary (made once; never modify it):
-// agencies CN-MPS and TH-RTP with CA and gateway certificates, users
+// agencies CN-MPS and TH-RTP with CA, gateway and signing certificates, users
 // CN-MPS/investigator/investigator1 and TH-RTP/liaison/liaison1, and a
 // self-signed "self.crt" with O=CN-MPS, OU=investigator, CN=inv-0107.
 const TestPki& SharedPki();
