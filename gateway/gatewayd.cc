@@ -18,16 +18,21 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/api/gateway_server.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:7443", "HOST:PORT to serve on; port 0 picks a free port");
-ABSL_FLAG(std::string, data, "var", "directory for the gateway's data (the SQLite database)");
-ABSL_FLAG(std::string, pki, "var/pki", "PKI directory laid out by certs/make-dev-pki");
+ABSL_FLAG(std::string, listen, "127.0.0.1:7443",
+          "HOST:PORT to serve on; port 0 picks a free port");
+ABSL_FLAG(std::string, data, "var",
+          "directory for the gateway's data (the SQLite database)");
+ABSL_FLAG(std::string, pki, "var/pki",
+          "PKI directory laid out by certs/make-dev-pki");
 ABSL_FLAG(std::string, policies, "policies", "policy directory (*.textproto)");
 ABSL_FLAG(std::string, agency, "CN-MPS", "agency this instance serves");
 ABSL_FLAG(std::string, store, "",
-          "sqlite:PATH (default sqlite:DATA/AGENCY/gateway.db); postgres://... is not yet "
+          "sqlite:PATH (default sqlite:DATA/AGENCY/gateway.db); postgres://... "
+          "is not yet "
           "supported");
-ABSL_FLAG(int, shutdown_grace_seconds, 10,
-          "on SIGTERM, how long in-flight calls may take before they are cancelled");
+ABSL_FLAG(
+    int, shutdown_grace_seconds, 10,
+    "on SIGTERM, how long in-flight calls may take before they are cancelled");
 
 namespace {
 
@@ -73,7 +78,8 @@ int main(int argc, char** argv) {
 
   auto server = gw::api::GatewayServer::Start(options);
   if (!server.ok()) {
-    std::cerr << "gatewayd: cannot start: " << server.status().message() << "\n";
+    std::cerr << "gatewayd: cannot start: " << server.status().message()
+              << "\n";
     return 1;
   }
   std::cout << "gatewayd listening on " << (*server)->address() << std::endl;
@@ -82,7 +88,8 @@ int main(int argc, char** argv) {
   sigwait(&signals, &signal_number);
   std::cerr << "gatewayd: " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
             << " received; finishing in-flight calls and closing the store\n";
-  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  (*server)->Shutdown(
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   std::cerr << "gatewayd: stopped\n";
   return 0;
 }

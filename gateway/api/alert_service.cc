@@ -7,9 +7,10 @@
 
 namespace gw::api {
 
-grpc::ServerUnaryReactor* AlertService::SendAlert(grpc::CallbackServerContext* context,
-                                                  const gw::v1::SendAlertRequest* request,
-                                                  gw::v1::SendAlertResponse* response) {
+grpc::ServerUnaryReactor* AlertService::SendAlert(
+    grpc::CallbackServerContext* context,
+    const gw::v1::SendAlertRequest* request,
+    gw::v1::SendAlertResponse* response) {
   auto* reactor = context->DefaultReactor();
   auto caller = gate_->Admit(*context, "gw.v1.AlertService/SendAlert", reactor);
   if (!caller) return reactor;
@@ -22,15 +23,18 @@ grpc::ServerUnaryReactor* AlertService::SendAlert(grpc::CallbackServerContext* c
   return reactor;
 }
 
-grpc::ServerUnaryReactor* AlertService::GetAlert(grpc::CallbackServerContext* context,
-                                                 const gw::v1::GetAlertRequest* request,
-                                                 gw::v1::AlertRecord* response) {
+grpc::ServerUnaryReactor* AlertService::GetAlert(
+    grpc::CallbackServerContext* context,
+    const gw::v1::GetAlertRequest* request, gw::v1::AlertRecord* response) {
   auto* reactor = context->DefaultReactor();
   auto caller = gate_->Admit(*context, "gw.v1.AlertService/GetAlert", reactor);
   if (!caller) return reactor;
   auto record = queries_->GetAlert(*caller, request->alert_id());
   if (!record.ok()) {
-    gate_->Refuse(*caller, {"AlertService.GetAlert", {"alert:" + request->alert_id().substr(0, 128)}, ""},
+    gate_->Refuse(*caller,
+                  {"AlertService.GetAlert",
+                   {"alert:" + request->alert_id().substr(0, 128)},
+                   ""},
                   record.status(), reactor);
     return reactor;
   }
@@ -39,15 +43,18 @@ grpc::ServerUnaryReactor* AlertService::GetAlert(grpc::CallbackServerContext* co
   return reactor;
 }
 
-grpc::ServerUnaryReactor* AlertService::ListAlerts(grpc::CallbackServerContext* context,
-                                                   const gw::v1::ListAlertsRequest* request,
-                                                   gw::v1::ListAlertsResponse* response) {
+grpc::ServerUnaryReactor* AlertService::ListAlerts(
+    grpc::CallbackServerContext* context,
+    const gw::v1::ListAlertsRequest* request,
+    gw::v1::ListAlertsResponse* response) {
   auto* reactor = context->DefaultReactor();
-  auto caller = gate_->Admit(*context, "gw.v1.AlertService/ListAlerts", reactor);
+  auto caller =
+      gate_->Admit(*context, "gw.v1.AlertService/ListAlerts", reactor);
   if (!caller) return reactor;
   auto page = queries_->ListAlerts(*caller, *request);
   if (!page.ok()) {
-    gate_->Refuse(*caller, {"AlertService.ListAlerts", {}, ""}, page.status(), reactor);
+    gate_->Refuse(*caller, {"AlertService.ListAlerts", {}, ""}, page.status(),
+                  reactor);
     return reactor;
   }
   *response = *std::move(page);
@@ -56,8 +63,10 @@ grpc::ServerUnaryReactor* AlertService::ListAlerts(grpc::CallbackServerContext* 
 }
 
 grpc::ServerWriteReactor<gw::v1::DeliveryEvent>* AlertService::WatchDeliveries(
-    grpc::CallbackServerContext* context, const gw::v1::WatchDeliveriesRequest* /*request*/) {
-  return NewUnimplementedWriter<gw::v1::DeliveryEvent>(context, "gw.v1.AlertService/WatchDeliveries");
+    grpc::CallbackServerContext* context,
+    const gw::v1::WatchDeliveriesRequest* /*request*/) {
+  return NewUnimplementedWriter<gw::v1::DeliveryEvent>(
+      context, "gw.v1.AlertService/WatchDeliveries");
 }
 
 }  // namespace gw::api

@@ -19,21 +19,23 @@ class AlertService final : public gw::v1::AlertService::CallbackService {
   AlertService(const Gatekeeper* gate, const workflow::Queries* queries)
       : gate_(gate), queries_(queries) {}
 
-  grpc::ServerUnaryReactor* SendAlert(grpc::CallbackServerContext* context,
-                                      const gw::v1::SendAlertRequest* request,
-                                      gw::v1::SendAlertResponse* response) override;
+  grpc::ServerUnaryReactor* SendAlert(
+      grpc::CallbackServerContext* context,
+      const gw::v1::SendAlertRequest* request,
+      gw::v1::SendAlertResponse* response) override;
   grpc::ServerUnaryReactor* GetAlert(grpc::CallbackServerContext* context,
                                      const gw::v1::GetAlertRequest* request,
                                      gw::v1::AlertRecord* response) override;
-  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* context,
-                                       const gw::v1::ListAlertsRequest* request,
-                                       gw::v1::ListAlertsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAlerts(
+      grpc::CallbackServerContext* context,
+      const gw::v1::ListAlertsRequest* request,
+      gw::v1::ListAlertsResponse* response) override;
   grpc::ServerWriteReactor<gw::v1::DeliveryEvent>* WatchDeliveries(
       grpc::CallbackServerContext* context,
       const gw::v1::WatchDeliveriesRequest* request) override;
 
  private:
-  const Gatekeeper* const gate_;           // not owned
+  const Gatekeeper* const gate_;            // not owned
   const workflow::Queries* const queries_;  // not owned
 };
 

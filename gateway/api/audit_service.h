@@ -22,32 +22,37 @@ class AuditService final : public gw::v1::AuditService::CallbackService {
                const workflow::AuditQueries* queries)
       : gate_(gate), log_(log), queries_(queries) {}
 
-  grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
-                                          const gw::v1::GetCheckpointRequest* request,
-                                          gw::v1::Checkpoint* response) override;
-  grpc::ServerUnaryReactor* GetInclusionProof(grpc::CallbackServerContext* context,
-                                              const gw::v1::GetInclusionProofRequest* request,
-                                              gw::v1::InclusionProof* response) override;
-  grpc::ServerUnaryReactor* GetConsistencyProof(grpc::CallbackServerContext* context,
-                                                const gw::v1::GetConsistencyProofRequest* request,
-                                                gw::v1::ConsistencyProof* response) override;
+  grpc::ServerUnaryReactor* GetCheckpoint(
+      grpc::CallbackServerContext* context,
+      const gw::v1::GetCheckpointRequest* request,
+      gw::v1::Checkpoint* response) override;
+  grpc::ServerUnaryReactor* GetInclusionProof(
+      grpc::CallbackServerContext* context,
+      const gw::v1::GetInclusionProofRequest* request,
+      gw::v1::InclusionProof* response) override;
+  grpc::ServerUnaryReactor* GetConsistencyProof(
+      grpc::CallbackServerContext* context,
+      const gw::v1::GetConsistencyProofRequest* request,
+      gw::v1::ConsistencyProof* response) override;
   grpc::ServerUnaryReactor* GetEntries(grpc::CallbackServerContext* context,
                                        const gw::v1::GetEntriesRequest* request,
                                        gw::v1::Entries* response) override;
-  grpc::ServerUnaryReactor* SearchAudit(grpc::CallbackServerContext* context,
-                                        const gw::v1::SearchAuditRequest* request,
-                                        gw::v1::Entries* response) override;
+  grpc::ServerUnaryReactor* SearchAudit(
+      grpc::CallbackServerContext* context,
+      const gw::v1::SearchAuditRequest* request,
+      gw::v1::Entries* response) override;
 
  private:
   // Admits the caller to `rpc`, computes the answer with `answer`, and
   // finishes: the response on success, an audited refusal otherwise.
   template <typename Response, typename Answer>
-  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, absl::string_view rpc,
-                                  Response* response, Answer answer);
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  absl::string_view rpc, Response* response,
+                                  Answer answer);
 
-  const Gatekeeper* const gate_;                  // not owned
-  ingest::AuditLog* const log_;                   // not owned
-  const workflow::AuditQueries* const queries_;   // not owned
+  const Gatekeeper* const gate_;                 // not owned
+  ingest::AuditLog* const log_;                  // not owned
+  const workflow::AuditQueries* const queries_;  // not owned
 };
 
 }  // namespace gw::api

@@ -8,16 +8,19 @@
 
 namespace gw::api {
 
-grpc::ServerUnaryReactor* CaseService::GetCaseStatus(grpc::CallbackServerContext* context,
-                                                     const gw::v1::GetCaseStatusRequest* request,
-                                                     gw::v1::CaseStatus* response) {
+grpc::ServerUnaryReactor* CaseService::GetCaseStatus(
+    grpc::CallbackServerContext* context,
+    const gw::v1::GetCaseStatusRequest* request, gw::v1::CaseStatus* response) {
   auto* reactor = context->DefaultReactor();
-  auto caller = gate_->Admit(*context, "gw.v1.CaseService/GetCaseStatus", reactor);
+  auto caller =
+      gate_->Admit(*context, "gw.v1.CaseService/GetCaseStatus", reactor);
   if (!caller) return reactor;
   auto status = queries_->GetCase(*caller, request->case_ref());
   if (!status.ok()) {
     gate_->Refuse(*caller,
-                  {"CaseService.GetCaseStatus", {"case:" + request->case_ref().substr(0, 128)}, ""},
+                  {"CaseService.GetCaseStatus",
+                   {"case:" + request->case_ref().substr(0, 128)},
+                   ""},
                   status.status(), reactor);
     return reactor;
   }
@@ -26,15 +29,17 @@ grpc::ServerUnaryReactor* CaseService::GetCaseStatus(grpc::CallbackServerContext
   return reactor;
 }
 
-grpc::ServerUnaryReactor* CaseService::ListCases(grpc::CallbackServerContext* context,
-                                                 const gw::v1::ListCasesRequest* request,
-                                                 gw::v1::ListCasesResponse* response) {
+grpc::ServerUnaryReactor* CaseService::ListCases(
+    grpc::CallbackServerContext* context,
+    const gw::v1::ListCasesRequest* request,
+    gw::v1::ListCasesResponse* response) {
   auto* reactor = context->DefaultReactor();
   auto caller = gate_->Admit(*context, "gw.v1.CaseService/ListCases", reactor);
   if (!caller) return reactor;
   auto page = queries_->ListCases(*caller, *request);
   if (!page.ok()) {
-    gate_->Refuse(*caller, {"CaseService.ListCases", {}, ""}, page.status(), reactor);
+    gate_->Refuse(*caller, {"CaseService.ListCases", {}, ""}, page.status(),
+                  reactor);
     return reactor;
   }
   *response = *std::move(page);
@@ -43,20 +48,24 @@ grpc::ServerUnaryReactor* CaseService::ListCases(grpc::CallbackServerContext* co
 }
 
 grpc::ServerUnaryReactor* CaseService::UpdateCaseStatus(
-    grpc::CallbackServerContext* context, const gw::v1::UpdateCaseStatusRequest* request,
+    grpc::CallbackServerContext* context,
+    const gw::v1::UpdateCaseStatusRequest* request,
     gw::v1::CaseStatus* response) {
   auto* reactor = context->DefaultReactor();
-  auto caller = gate_->Admit(*context, "gw.v1.CaseService/UpdateCaseStatus", reactor);
+  auto caller =
+      gate_->Admit(*context, "gw.v1.CaseService/UpdateCaseStatus", reactor);
   if (!caller) return reactor;
   gate_->pipeline()->UpdateCaseStatus(
       *caller, *request,
-      [context, reactor, response](absl::StatusOr<ingest::CaseUpdateResult> result) {
+      [context, reactor,
+       response](absl::StatusOr<ingest::CaseUpdateResult> result) {
         if (result.ok()) {
           *response = std::move(result->status);
           // CaseStatus has no receipt field: the receipt rides in the
           // trailing metadata, binary protobuf.
           if (result->receipt.has_value()) {
-            context->AddTrailingMetadata(audit::kReceiptTrailer, result->receipt->SerializeAsString());
+            context->AddTrailingMetadata(audit::kReceiptTrailer,
+                                         result->receipt->SerializeAsString());
           }
         }
         reactor->Finish(ToGrpcStatus(result.status()));
@@ -65,7 +74,8 @@ grpc::ServerUnaryReactor* CaseService::UpdateCaseStatus(
 }
 
 grpc::ServerWriteReactor<gw::v1::CaseStatus>* CaseService::WatchCase(
-    grpc::CallbackServerContext* context, const gw::v1::WatchCaseRequest* request) {
+    grpc::CallbackServerContext* context,
+    const gw::v1::WatchCaseRequest* request) {
   return new CaseWatchReactor(context, *request, gate_, queries_, watchers_);
 }
 

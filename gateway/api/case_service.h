@@ -21,17 +21,21 @@ class CaseService final : public gw::v1::CaseService::CallbackService {
               ingest::CaseWatchers* watchers)
       : gate_(gate), queries_(queries), watchers_(watchers) {}
 
-  grpc::ServerUnaryReactor* GetCaseStatus(grpc::CallbackServerContext* context,
-                                          const gw::v1::GetCaseStatusRequest* request,
-                                          gw::v1::CaseStatus* response) override;
-  grpc::ServerUnaryReactor* ListCases(grpc::CallbackServerContext* context,
-                                      const gw::v1::ListCasesRequest* request,
-                                      gw::v1::ListCasesResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateCaseStatus(grpc::CallbackServerContext* context,
-                                             const gw::v1::UpdateCaseStatusRequest* request,
-                                             gw::v1::CaseStatus* response) override;
+  grpc::ServerUnaryReactor* GetCaseStatus(
+      grpc::CallbackServerContext* context,
+      const gw::v1::GetCaseStatusRequest* request,
+      gw::v1::CaseStatus* response) override;
+  grpc::ServerUnaryReactor* ListCases(
+      grpc::CallbackServerContext* context,
+      const gw::v1::ListCasesRequest* request,
+      gw::v1::ListCasesResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateCaseStatus(
+      grpc::CallbackServerContext* context,
+      const gw::v1::UpdateCaseStatusRequest* request,
+      gw::v1::CaseStatus* response) override;
   grpc::ServerWriteReactor<gw::v1::CaseStatus>* WatchCase(
-      grpc::CallbackServerContext* context, const gw::v1::WatchCaseRequest* request) override;
+      grpc::CallbackServerContext* context,
+      const gw::v1::WatchCaseRequest* request) override;
 
  private:
   const Gatekeeper* const gate_;            // not owned

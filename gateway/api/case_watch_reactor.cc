@@ -8,29 +8,33 @@ namespace gw::api {
 
 CaseWatchReactor::CaseWatchReactor(grpc::CallbackServerContext* context,
                                    const gw::v1::WatchCaseRequest& request,
-                                   const Gatekeeper* gate, const workflow::Queries* queries,
+                                   const Gatekeeper* gate,
+                                   const workflow::Queries* queries,
                                    ingest::CaseWatchers* watchers)
     : watchers_(watchers) {
-  auto caller = gate->Admit(*context, "gw.v1.CaseService/WatchCase", [this](const grpc::Status& s) {
-    absl::MutexLock lock(&mu_);
-    finished_ = true;
-    Finish(s);
-  });
+  auto caller = gate->Admit(*context, "gw.v1.CaseService/WatchCase",
+                            [this](const grpc::Status& s) {
+                              absl::MutexLock lock(&mu_);
+                              finished_ = true;
+                              Finish(s);
+                            });
   if (!caller) return;
   caller_ = *std::move(caller);
   const std::string case_ref = request.case_ref();
   // Subscribe before reading, so no change between the read and the
   // subscription is missed; Offer() drops anything not newer.
-  subscription_ = watchers_->Subscribe(case_ref, [this](const gw::v1::CaseStatus& status) {
-    if (workflow::Queries::MaySeeCase(caller_, status)) Offer(status);
-  });
+  subscription_ =
+      watchers_->Subscribe(case_ref, [this](const gw::v1::CaseStatus& status) {
+        if (workflow::Queries::MaySeeCase(caller_, status)) Offer(status);
+      });
   auto now = queries->GetCase(caller_, case_ref);
   if (!now.ok()) {
     watchers_->Unsubscribe(subscription_);
     subscription_ = 0;
     gate->pipeline()->AuditRefusal(
-        caller_, {"CaseService.WatchCase", {"case:" + case_ref.substr(0, 128)}, ""}, now.status(),
-        [this](absl::Status s) {
+        caller_,
+        {"CaseService.WatchCase", {"case:" + case_ref.substr(0, 128)}, ""},
+        now.status(), [this](absl::Status s) {
           absl::MutexLock lock(&mu_);
           finished_ = true;
           Finish(ToGrpcStatus(s));
@@ -44,7 +48,8 @@ void CaseWatchReactor::Offer(const gw::v1::CaseStatus& status) {
   absl::MutexLock lock(&mu_);
   if (finished_) return;
   const int size = status.history_size();
-  const int newest_known = pending_.has_value() ? pending_->history_size() : sent_history_size_;
+  const int newest_known =
+      pending_.has_value() ? pending_->history_size() : sent_history_size_;
   if (size <= newest_known) return;
   pending_ = status;
   if (!writing_) StartNextWriteLocked();

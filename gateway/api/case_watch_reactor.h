@@ -26,9 +26,11 @@
 
 namespace gw::api {
 
-class CaseWatchReactor final : public grpc::ServerWriteReactor<gw::v1::CaseStatus> {
+class CaseWatchReactor final
+    : public grpc::ServerWriteReactor<gw::v1::CaseStatus> {
  public:
-  CaseWatchReactor(grpc::CallbackServerContext* context, const gw::v1::WatchCaseRequest& request,
+  CaseWatchReactor(grpc::CallbackServerContext* context,
+                   const gw::v1::WatchCaseRequest& request,
                    const Gatekeeper* gate, const workflow::Queries* queries,
                    ingest::CaseWatchers* watchers);
 

@@ -32,19 +32,19 @@ class Gatekeeper {
   // Returns the caller if admitted to `rpc` ("gw.v1.AlertService/SendAlert").
   // Otherwise audits the refusal, calls refuse(status) once it is on record,
   // and returns nullopt.
-  std::optional<identity::Principal> Admit(const grpc::ServerContextBase& context,
-                                           absl::string_view rpc,
-                                           std::function<void(const grpc::Status&)> refuse) const;
+  std::optional<identity::Principal> Admit(
+      const grpc::ServerContextBase& context, absl::string_view rpc,
+      std::function<void(const grpc::Status&)> refuse) const;
 
   // For unary handlers: refuse by finishing `reactor`.
-  std::optional<identity::Principal> Admit(const grpc::ServerContextBase& context,
-                                           absl::string_view rpc,
-                                           grpc::ServerUnaryReactor* reactor) const;
+  std::optional<identity::Principal> Admit(
+      const grpc::ServerContextBase& context, absl::string_view rpc,
+      grpc::ServerUnaryReactor* reactor) const;
 
   // Audits a refusal of an admitted caller (e.g. NOT_FOUND for an object it
   // may not see), then finishes `reactor` with it.
-  void Refuse(const identity::Principal& caller, ingest::AuditFacts facts, absl::Status status,
-              grpc::ServerUnaryReactor* reactor) const;
+  void Refuse(const identity::Principal& caller, ingest::AuditFacts facts,
+              absl::Status status, grpc::ServerUnaryReactor* reactor) const;
 
   ingest::Pipeline* pipeline() const { return pipeline_; }
 

@@ -17,9 +17,8 @@
 #include "gateway/api/gatekeeper.h"
 #include "gateway/api/pending_services.h"
 #include "gateway/crypto/signer.h"
-#include "gateway/ingest/audit_log.h"
-#include "gateway/workflow/audit_queries.h"
 #include "gateway/identity/trust_store.h"
+#include "gateway/ingest/audit_log.h"
 #include "gateway/ingest/case_watchers.h"
 #include "gateway/ingest/pipeline.h"
 #include "gateway/ingest/writer.h"
@@ -27,6 +26,7 @@
 #include "gateway/store/sqlite/sqlite_store.h"
 #include "gateway/util/file.h"
 #include "gateway/util/status_macros.h"
+#include "gateway/workflow/audit_queries.h"
 #include "gateway/workflow/queries.h"
 
 namespace gw::api {
@@ -55,20 +55,26 @@ struct GatewayServer::Parts {
 
 namespace {
 
-absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const ServerOptions& options) {
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(
+    const ServerOptions& options) {
   std::string url = options.store_url;
-  if (url.empty()) url = absl::StrCat("sqlite:", options.data_dir, "/", options.agency, "/gateway.db");
+  if (url.empty())
+    url = absl::StrCat("sqlite:", options.data_dir, "/", options.agency,
+                       "/gateway.db");
   absl::string_view rest = url;
   if (absl::ConsumePrefix(&rest, "sqlite:")) {
     auto store = store::SqliteStore::Open(std::string(rest));
     if (!store.ok()) return store.status();
     return std::unique_ptr<store::Store>(*std::move(store));
   }
-  if (absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://")) {
+  if (absl::StartsWith(url, "postgres://") ||
+      absl::StartsWith(url, "postgresql://")) {
     return absl::UnimplementedError(
-        "--store: PostgreSQL is not supported by this release yet; use sqlite:PATH");
+        "--store: PostgreSQL is not supported by this release yet; use "
+        "sqlite:PATH");
   }
-  return absl::InvalidArgumentError("--store: want sqlite:PATH or postgres://...");
+  return absl::InvalidArgumentError(
+      "--store: want sqlite:PATH or postgres://...");
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
@@ -81,7 +87,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
   // validity and the CRL (TrustStore), so that each refusal is a precise
   // UNAUTHENTICATED status and is audited rather than a silent handshake
   // failure.
-  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  grpc::SslServerCredentialsOptions ssl(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
   ssl.pem_root_certs = trust.root_certs_pem();
   ssl.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
   return grpc::SslServerCredentials(ssl);
@@ -93,19 +100,23 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
 absl::Status VerifyAuditLog(store::Store& store) {
   const absl::Time start = absl::Now();
   absl::Time last_report = start;
-  absl::Status status = store.VerifyAuditTree([&](uint64_t done, uint64_t total) {
+  absl::Status status = store.VerifyAuditTree([&](uint64_t done,
+                                                  uint64_t total) {
     const absl::Time now = absl::Now();
     if (now - last_report >= absl::Seconds(2)) {
-      std::fprintf(stderr, "gatewayd: verifying the audit log: %llu of %llu entries\n",
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+      std::fprintf(stderr,
+                   "gatewayd: verifying the audit log: %llu of %llu entries\n",
+                   static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
       last_report = now;
     }
   });
   if (!status.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        status.message(),
-        "; the gateway will not serve an altered audit log: restore the database from a backup "
-        "and compare it with the auditors' last checkpoints"));
+    return absl::DataLossError(
+        absl::StrCat(status.message(),
+                     "; the gateway will not serve an altered audit log: "
+                     "restore the database from a backup "
+                     "and compare it with the auditors' last checkpoints"));
   }
   return absl::OkStatus();
 }
@@ -116,35 +127,43 @@ GatewayServer::GatewayServer() : parts_(std::make_unique<Parts>()) {}
 
 GatewayServer::~GatewayServer() { Shutdown(absl::Seconds(5)); }
 
-absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const ServerOptions& options) {
+absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
+    const ServerOptions& options) {
   std::unique_ptr<GatewayServer> server(new GatewayServer());
   Parts& p = *server->parts_;
   GW_ASSIGN_OR_RETURN(p.policy, policy::Policy::Load(options.policies_dir));
   if (p.policy->FindAgency(options.agency) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--agency: ", options.agency, " is not an agency of the policy set in ",
-                     options.policies_dir));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--agency: ", options.agency, " is not an agency of the policy set in ",
+        options.policies_dir));
   }
-  GW_ASSIGN_OR_RETURN(p.trust, identity::TrustStore::Load(*p.policy, options.pki_dir));
+  GW_ASSIGN_OR_RETURN(p.trust,
+                      identity::TrustStore::Load(*p.policy, options.pki_dir));
   GW_ASSIGN_OR_RETURN(auto credentials, TlsCredentials(options, *p.trust));
-  const std::string agency_dir = absl::StrCat(options.pki_dir, "/", options.agency);
-  GW_ASSIGN_OR_RETURN(p.signing_key, crypto::Signer::FromPemFiles(agency_dir + "/signing.key",
-                                                                  agency_dir + "/signing.crt"));
+  const std::string agency_dir =
+      absl::StrCat(options.pki_dir, "/", options.agency);
+  GW_ASSIGN_OR_RETURN(
+      p.signing_key, crypto::Signer::FromPemFiles(agency_dir + "/signing.key",
+                                                  agency_dir + "/signing.crt"));
   GW_ASSIGN_OR_RETURN(p.store, OpenStore(options));
   GW_RETURN_IF_ERROR(VerifyAuditLog(*p.store));
   p.writer = std::make_unique<ingest::Writer>(p.store.get());
-  GW_ASSIGN_OR_RETURN(p.audit_log, ingest::AuditLog::Create(p.store.get(), p.writer.get(),
-                                                            p.signing_key.get(), options.agency));
+  GW_ASSIGN_OR_RETURN(p.audit_log, ingest::AuditLog::Create(
+                                       p.store.get(), p.writer.get(),
+                                       p.signing_key.get(), options.agency));
   ingest::AuditLog* audit_log = p.audit_log.get();
-  p.writer->SetAfterCommit(
-      [audit_log](absl::Span<store::Write* const> batch) { audit_log->OnBatchCommitted(batch); });
-  p.audit_queries = std::make_unique<workflow::AuditQueries>(p.store.get(), p.audit_log.get());
-  p.pipeline = std::make_unique<ingest::Pipeline>(p.policy, p.store.get(), p.writer.get(),
-                                                  &p.watchers);
+  p.writer->SetAfterCommit([audit_log](absl::Span<store::Write* const> batch) {
+    audit_log->OnBatchCommitted(batch);
+  });
+  p.audit_queries = std::make_unique<workflow::AuditQueries>(p.store.get(),
+                                                             p.audit_log.get());
+  p.pipeline = std::make_unique<ingest::Pipeline>(p.policy, p.store.get(),
+                                                  p.writer.get(), &p.watchers);
   p.queries = std::make_unique<workflow::Queries>(p.store.get());
   p.gate = std::make_unique<Gatekeeper>(p.trust.get(), p.pipeline.get());
   p.alerts = std::make_unique<AlertService>(p.gate.get(), p.queries.get());
-  p.cases = std::make_unique<CaseService>(p.gate.get(), p.queries.get(), &p.watchers);
+  p.cases =
+      std::make_unique<CaseService>(p.gate.get(), p.queries.get(), &p.watchers);
   p.audit = std::make_unique<AuditService>(p.gate.get(), p.audit_log.get(),
                                            p.audit_queries.get());
 
@@ -156,7 +175,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   // Accept requests somewhat above the policy limit so the pipeline itself
   // refuses (and audits) an oversize message with RESOURCE_EXHAUSTED.
   const uint64_t limit = p.policy->limits().max_message_bytes();
-  builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(limit * 4, 64u << 20)));
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(std::min<uint64_t>(limit * 4, 64u << 20)));
   builder.RegisterService(p.alerts.get());
   builder.RegisterService(p.cases.get());
   builder.RegisterService(&p.repatriation);
@@ -164,12 +184,14 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   builder.RegisterService(&p.partner_exchange);
   p.server = builder.BuildAndStart();
   if (p.server == nullptr || port == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "--listen: cannot listen on ", options.listen,
-        " (address in use or not local?); pick another with --listen HOST:PORT"));
+    return absl::UnavailableError(
+        absl::StrCat("--listen: cannot listen on ", options.listen,
+                     " (address in use or not local?); pick another with "
+                     "--listen HOST:PORT"));
   }
   absl::string_view host = options.listen;
-  if (auto colon = host.rfind(':'); colon != absl::string_view::npos) host = host.substr(0, colon);
+  if (auto colon = host.rfind(':'); colon != absl::string_view::npos)
+    host = host.substr(0, colon);
   server->address_ = absl::StrCat(host, ":", port);
   return server;
 }
@@ -180,7 +202,8 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   Parts& p = *parts_;
   if (p.server != nullptr) {
-    p.server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace));
+    p.server->Shutdown(std::chrono::system_clock::now() +
+                       absl::ToChronoSeconds(grace));
     p.server->Wait();
   }
   if (p.writer != nullptr) p.writer->Stop();

@@ -12,37 +12,44 @@
 
 namespace gw::api {
 
-class PendingRepatriationService final : public gw::v1::RepatriationService::CallbackService {
+class PendingRepatriationService final
+    : public gw::v1::RepatriationService::CallbackService {
  public:
-  grpc::ServerUnaryReactor* SubmitRequest(grpc::CallbackServerContext* context,
-                                          const gw::v1::SubmitRepatriationRequest*,
-                                          gw::v1::RepatriationRecord*) override;
+  grpc::ServerUnaryReactor* SubmitRequest(
+      grpc::CallbackServerContext* context,
+      const gw::v1::SubmitRepatriationRequest*,
+      gw::v1::RepatriationRecord*) override;
   grpc::ServerUnaryReactor* GetRequest(grpc::CallbackServerContext* context,
                                        const gw::v1::GetRepatriationRequest*,
                                        gw::v1::RepatriationRecord*) override;
-  grpc::ServerUnaryReactor* ListRequests(grpc::CallbackServerContext* context,
-                                         const gw::v1::ListRepatriationRequests*,
-                                         gw::v1::ListRepatriationResponse*) override;
+  grpc::ServerUnaryReactor* ListRequests(
+      grpc::CallbackServerContext* context,
+      const gw::v1::ListRepatriationRequests*,
+      gw::v1::ListRepatriationResponse*) override;
   grpc::ServerUnaryReactor* Review(grpc::CallbackServerContext* context,
                                    const gw::v1::ReviewRequest*,
                                    gw::v1::RepatriationRecord*) override;
   grpc::ServerUnaryReactor* ProvideInfo(grpc::CallbackServerContext* context,
                                         const gw::v1::ProvideInfoRequest*,
                                         gw::v1::RepatriationRecord*) override;
-  grpc::ServerUnaryReactor* ScheduleHandover(grpc::CallbackServerContext* context,
-                                             const gw::v1::ScheduleHandoverRequest*,
-                                             gw::v1::RepatriationRecord*) override;
-  grpc::ServerUnaryReactor* ConfirmHandover(grpc::CallbackServerContext* context,
-                                            const gw::v1::ConfirmHandoverRequest*,
-                                            gw::v1::RepatriationRecord*) override;
+  grpc::ServerUnaryReactor* ScheduleHandover(
+      grpc::CallbackServerContext* context,
+      const gw::v1::ScheduleHandoverRequest*,
+      gw::v1::RepatriationRecord*) override;
+  grpc::ServerUnaryReactor* ConfirmHandover(
+      grpc::CallbackServerContext* context,
+      const gw::v1::ConfirmHandoverRequest*,
+      gw::v1::RepatriationRecord*) override;
   grpc::ServerUnaryReactor* Cancel(grpc::CallbackServerContext* context,
                                    const gw::v1::CancelRequest*,
                                    gw::v1::RepatriationRecord*) override;
 };
 
-class PendingPartnerExchange final : public gw::v1::PartnerExchange::CallbackService {
+class PendingPartnerExchange final
+    : public gw::v1::PartnerExchange::CallbackService {
  public:
-  grpc::ServerUnaryReactor* Deliver(grpc::CallbackServerContext* context, const gw::v1::Envelope*,
+  grpc::ServerUnaryReactor* Deliver(grpc::CallbackServerContext* context,
+                                    const gw::v1::Envelope*,
                                     gw::v1::Receipt*) override;
 };
 

@@ -13,10 +13,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     case absl::StatusCode::kUnknown:
     case absl::StatusCode::kDataLoss: {
       const std::string text = status.ToString();
-      std::fprintf(stderr, "gatewayd: internal error answered to a caller: %s\n", text.c_str());
-      return grpc::Status(code,
-                          "internal error in the gateway; it has been logged, retry later or "
-                          "contact the gateway operator");
+      std::fprintf(stderr,
+                   "gatewayd: internal error answered to a caller: %s\n",
+                   text.c_str());
+      return grpc::Status(
+          code,
+          "internal error in the gateway; it has been logged, retry later or "
+          "contact the gateway operator");
     }
     default:
       return grpc::Status(code, std::string(status.message()));

@@ -16,12 +16,13 @@
 namespace gw::api {
 
 inline grpc::Status UnimplementedStatus(absl::string_view rpc) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                      absl::StrCat(rpc, " is not served by this gateway release yet"));
+  return grpc::Status(
+      grpc::StatusCode::UNIMPLEMENTED,
+      absl::StrCat(rpc, " is not served by this gateway release yet"));
 }
 
-inline grpc::ServerUnaryReactor* NewUnimplementedUnary(grpc::CallbackServerContext* context,
-                                                       absl::string_view rpc) {
+inline grpc::ServerUnaryReactor* NewUnimplementedUnary(
+    grpc::CallbackServerContext* context, absl::string_view rpc) {
   auto* reactor = context->DefaultReactor();
   reactor->Finish(UnimplementedStatus(rpc));
   return reactor;
@@ -31,13 +32,15 @@ inline grpc::ServerUnaryReactor* NewUnimplementedUnary(grpc::CallbackServerConte
 template <typename Response>
 class UnimplementedWriter final : public grpc::ServerWriteReactor<Response> {
  public:
-  explicit UnimplementedWriter(absl::string_view rpc) { this->Finish(UnimplementedStatus(rpc)); }
+  explicit UnimplementedWriter(absl::string_view rpc) {
+    this->Finish(UnimplementedStatus(rpc));
+  }
   void OnDone() override { delete this; }
 };
 
 template <typename Response>
-grpc::ServerWriteReactor<Response>* NewUnimplementedWriter(grpc::CallbackServerContext* /*context*/,
-                                                           absl::string_view rpc) {
+grpc::ServerWriteReactor<Response>* NewUnimplementedWriter(
+    grpc::CallbackServerContext* /*context*/, absl::string_view rpc) {
   return new UnimplementedWriter<Response>(rpc);
 }
 

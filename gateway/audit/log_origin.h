@@ -20,7 +20,8 @@ inline std::string AuditLogOrigin(absl::string_view agency) {
 }
 
 // The DSSE payload type whose PAE a receipt signature covers (receipt.proto).
-inline constexpr char kReceiptPayloadType[] = "application/vnd.gw.v1.Receipt+proto";
+inline constexpr char kReceiptPayloadType[] =
+    "application/vnd.gw.v1.Receipt+proto";
 
 // Trailing metadata key carrying the gateway's signed gw.v1.Receipt
 // (serialized) on answers whose message has no receipt field, such as

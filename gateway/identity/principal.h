@@ -26,7 +26,9 @@ struct Principal {
   std::shared_ptr<const crypto::Verifier> verifier;
 
   // "CN-MPS/investigator/investigator1", for logs and audit reasons.
-  std::string ToString() const { return absl::StrCat(agency, "/", role, "/", user); }
+  std::string ToString() const {
+    return absl::StrCat(agency, "/", role, "/", user);
+  }
 };
 
 }  // namespace gw::identity

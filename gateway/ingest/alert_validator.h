@@ -19,11 +19,14 @@
 namespace gw::ingest {
 
 [[nodiscard]] absl::Status ValidateCaseAlert(const gw::v1::CaseAlert& alert,
-                                             const policy::Policy& policy, absl::Time now);
+                                             const policy::Policy& policy,
+                                             absl::Time now);
 
 // Checks one Person at `path` (e.g. "payload.subjects[0].person").
-[[nodiscard]] absl::Status ValidatePerson(const std::string& path, const gw::v1::Person& person,
-                                          const policy::Policy& policy, absl::Time now);
+[[nodiscard]] absl::Status ValidatePerson(const std::string& path,
+                                          const gw::v1::Person& person,
+                                          const policy::Policy& policy,
+                                          absl::Time now);
 
 }  // namespace gw::ingest
 

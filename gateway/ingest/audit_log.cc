@@ -39,22 +39,22 @@ std::optional<Acknowledged> AcknowledgedBy(const store::Write& write) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Create(store::Store* store, Writer* writer,
-                                                           const crypto::Signer* signing_key,
-                                                           const std::string& agency,
-                                                           Clock clock) {
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Create(
+    store::Store* store, Writer* writer, const crypto::Signer* signing_key,
+    const std::string& agency, Clock clock) {
   const std::string origin = audit::AuditLogOrigin(agency);
-  GW_ASSIGN_OR_RETURN(auto signer, audit::CheckpointSigner::Create(origin, origin, signing_key));
-  std::unique_ptr<AuditLog> log(new AuditLog(store, writer, signing_key, agency,
-                                             std::move(signer), std::move(clock)));
+  GW_ASSIGN_OR_RETURN(auto signer, audit::CheckpointSigner::Create(
+                                       origin, origin, signing_key));
+  std::unique_ptr<AuditLog> log(new AuditLog(
+      store, writer, signing_key, agency, std::move(signer), std::move(clock)));
   GW_ASSIGN_OR_RETURN(store::AuditTreeHead head, store->AuditHead());
   GW_RETURN_IF_ERROR(log->Advance(head).status());
   return log;
 }
 
-AuditLog::AuditLog(store::Store* store, Writer* writer, const crypto::Signer* signing_key,
-                   std::string agency, std::unique_ptr<audit::CheckpointSigner> signer,
-                   Clock clock)
+AuditLog::AuditLog(store::Store* store, Writer* writer,
+                   const crypto::Signer* signing_key, std::string agency,
+                   std::unique_ptr<audit::CheckpointSigner> signer, Clock clock)
     : store_(store),
       writer_(writer),
       signing_key_(signing_key),
@@ -62,10 +62,12 @@ AuditLog::AuditLog(store::Store* store, Writer* writer, const crypto::Signer* si
       checkpoint_signer_(std::move(signer)),
       clock_(std::move(clock)) {}
 
-absl::StatusOr<gw::v1::Checkpoint> AuditLog::Advance(const store::AuditTreeHead& head) {
+absl::StatusOr<gw::v1::Checkpoint> AuditLog::Advance(
+    const store::AuditTreeHead& head) {
   {
     absl::MutexLock lock(&mu_);
-    if (!latest_.note().empty() && latest_.tree_size() >= head.size) return latest_;
+    if (!latest_.note().empty() && latest_.tree_size() >= head.size)
+      return latest_;
   }
   gw::v1::Checkpoint checkpoint;
   checkpoint.set_tree_size(head.size);
@@ -74,18 +76,21 @@ absl::StatusOr<gw::v1::Checkpoint> AuditLog::Advance(const store::AuditTreeHead&
   GW_ASSIGN_OR_RETURN(*checkpoint.mutable_note(),
                       checkpoint_signer_->Sign(head.size, head.root_hash));
   absl::MutexLock lock(&mu_);
-  if (latest_.note().empty() || latest_.tree_size() < checkpoint.tree_size()) latest_ = checkpoint;
+  if (latest_.note().empty() || latest_.tree_size() < checkpoint.tree_size())
+    latest_ = checkpoint;
   return latest_;
 }
 
 void AuditLog::OnBatchCommitted(absl::Span<store::Write* const> batch) {
   auto head = store_->AuditHead();
-  if (!head.ok()) return;  // receipts stay empty; the writes themselves are durable
+  if (!head.ok())
+    return;  // receipts stay empty; the writes themselves are durable
   auto checkpoint = Advance(*head);
   if (!checkpoint.ok()) return;
 
   for (store::Write* write : batch) {
-    if (!write->result.status.ok() || write->result.audit_leaf_data.empty()) continue;
+    if (!write->result.status.ok() || write->result.audit_leaf_data.empty())
+      continue;
     if (auto receipt = ReceiptFor(*write, *checkpoint); receipt.ok()) {
       write->result.receipt = *std::move(receipt);
     }
@@ -95,7 +100,8 @@ void AuditLog::OnBatchCommitted(absl::Span<store::Write* const> batch) {
   // with the next batch, so it costs no fsync of its own.
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_();
-  if (checkpoint->tree_size() > saved_size_ && now - last_saved_ >= kSaveCheckpointEvery) {
+  if (checkpoint->tree_size() > saved_size_ &&
+      now - last_saved_ >= kSaveCheckpointEvery) {
     last_saved_ = now;
     saved_size_ = checkpoint->tree_size();
     auto save = std::make_unique<store::Write>();
@@ -104,10 +110,11 @@ void AuditLog::OnBatchCommitted(absl::Span<store::Write* const> batch) {
   }
 }
 
-absl::StatusOr<gw::v1::Receipt> AuditLog::ReceiptFor(const store::Write& write,
-                                                     const gw::v1::Checkpoint& checkpoint) {
+absl::StatusOr<gw::v1::Receipt> AuditLog::ReceiptFor(
+    const store::Write& write, const gw::v1::Checkpoint& checkpoint) {
   std::optional<Acknowledged> acknowledged = AcknowledgedBy(write);
-  if (!acknowledged.has_value()) return absl::NotFoundError("no receipt for this write");
+  if (!acknowledged.has_value())
+    return absl::NotFoundError("no receipt for this write");
   gw::v1::Receipt receipt;
   receipt.set_message_id(acknowledged->message_id);
   receipt.set_payload_sha256(acknowledged->payload_sha256);
@@ -116,8 +123,9 @@ absl::StatusOr<gw::v1::Receipt> AuditLog::ReceiptFor(const store::Write& write,
   *receipt.mutable_received_at() = acknowledged->received_at;
   receipt.set_leaf_index(write.result.audit_leaf_index);
   receipt.set_leaf_data(write.result.audit_leaf_data);
-  GW_ASSIGN_OR_RETURN(*receipt.mutable_inclusion_proof(),
-                      InclusionProof(write.result.audit_leaf_index, checkpoint.tree_size()));
+  GW_ASSIGN_OR_RETURN(
+      *receipt.mutable_inclusion_proof(),
+      InclusionProof(write.result.audit_leaf_index, checkpoint.tree_size()));
   *receipt.mutable_checkpoint() = checkpoint;
   GW_RETURN_IF_ERROR(audit::SignReceipt(*signing_key_, &receipt));
   return receipt;
@@ -128,20 +136,23 @@ absl::StatusOr<gw::v1::Checkpoint> AuditLog::Checkpoint() {
   return Advance(head);
 }
 
-absl::StatusOr<gw::v1::InclusionProof> AuditLog::InclusionProof(uint64_t leaf_index,
-                                                                uint64_t tree_size) {
+absl::StatusOr<gw::v1::InclusionProof> AuditLog::InclusionProof(
+    uint64_t leaf_index, uint64_t tree_size) {
   GW_ASSIGN_OR_RETURN(store::AuditTreeHead head, store_->AuditHead());
   if (tree_size > head.size) {
-    return absl::OutOfRangeError(
-        absl::StrCat("tree_size: ", tree_size, " is beyond the log's ", head.size, " entries"));
+    return absl::OutOfRangeError(absl::StrCat("tree_size: ", tree_size,
+                                              " is beyond the log's ",
+                                              head.size, " entries"));
   }
   if (tree_size == 0 || leaf_index >= tree_size) {
-    return absl::InvalidArgumentError(absl::StrCat("leaf_index: ", leaf_index,
-                                                   ", want less than tree_size ", tree_size));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "leaf_index: ", leaf_index, ", want less than tree_size ", tree_size));
   }
-  GW_ASSIGN_OR_RETURN(audit::ProofPlan plan, audit::InclusionProofNodes(leaf_index, tree_size));
+  GW_ASSIGN_OR_RETURN(audit::ProofPlan plan,
+                      audit::InclusionProofNodes(leaf_index, tree_size));
   store::StoreNodeReader reader(store_);
-  GW_ASSIGN_OR_RETURN(std::vector<std::string> hashes, audit::BuildProof(plan, reader));
+  GW_ASSIGN_OR_RETURN(std::vector<std::string> hashes,
+                      audit::BuildProof(plan, reader));
   gw::v1::InclusionProof proof;
   proof.set_leaf_index(leaf_index);
   proof.set_tree_size(tree_size);
@@ -149,20 +160,22 @@ absl::StatusOr<gw::v1::InclusionProof> AuditLog::InclusionProof(uint64_t leaf_in
   return proof;
 }
 
-absl::StatusOr<gw::v1::ConsistencyProof> AuditLog::ConsistencyProof(uint64_t first,
-                                                                    uint64_t second) {
+absl::StatusOr<gw::v1::ConsistencyProof> AuditLog::ConsistencyProof(
+    uint64_t first, uint64_t second) {
   GW_ASSIGN_OR_RETURN(store::AuditTreeHead head, store_->AuditHead());
   if (second > head.size) {
-    return absl::OutOfRangeError(
-        absl::StrCat("second: ", second, " is beyond the log's ", head.size, " entries"));
+    return absl::OutOfRangeError(absl::StrCat(
+        "second: ", second, " is beyond the log's ", head.size, " entries"));
   }
   if (first > second) {
     return absl::InvalidArgumentError(
         absl::StrCat("first: ", first, " is larger than second ", second));
   }
-  GW_ASSIGN_OR_RETURN(audit::ProofPlan plan, audit::ConsistencyProofNodes(first, second));
+  GW_ASSIGN_OR_RETURN(audit::ProofPlan plan,
+                      audit::ConsistencyProofNodes(first, second));
   store::StoreNodeReader reader(store_);
-  GW_ASSIGN_OR_RETURN(std::vector<std::string> hashes, audit::BuildProof(plan, reader));
+  GW_ASSIGN_OR_RETURN(std::vector<std::string> hashes,
+                      audit::BuildProof(plan, reader));
   gw::v1::ConsistencyProof proof;
   proof.set_first(first);
   proof.set_second(second);

@@ -60,22 +60,23 @@ class AuditLog {
 
   // The newest signed checkpoint (signing one now if the head moved).
   [[nodiscard]] absl::StatusOr<gw::v1::Checkpoint> Checkpoint();
-  [[nodiscard]] absl::StatusOr<gw::v1::InclusionProof> InclusionProof(uint64_t leaf_index,
-                                                                      uint64_t tree_size);
-  [[nodiscard]] absl::StatusOr<gw::v1::ConsistencyProof> ConsistencyProof(uint64_t first,
-                                                                          uint64_t second);
+  [[nodiscard]] absl::StatusOr<gw::v1::InclusionProof> InclusionProof(
+      uint64_t leaf_index, uint64_t tree_size);
+  [[nodiscard]] absl::StatusOr<gw::v1::ConsistencyProof> ConsistencyProof(
+      uint64_t first, uint64_t second);
 
   const std::string& agency() const { return agency_; }
 
  private:
-  AuditLog(store::Store* store, Writer* writer, const crypto::Signer* signing_key,
-           std::string agency, std::unique_ptr<audit::CheckpointSigner> signer, Clock clock);
+  AuditLog(store::Store* store, Writer* writer,
+           const crypto::Signer* signing_key, std::string agency,
+           std::unique_ptr<audit::CheckpointSigner> signer, Clock clock);
 
   // Signs a checkpoint for `head` and makes it the newest, unless a newer
   // one exists; returns the newest.
   absl::StatusOr<gw::v1::Checkpoint> Advance(const store::AuditTreeHead& head);
-  absl::StatusOr<gw::v1::Receipt> ReceiptFor(const store::Write& write,
-                                             const gw::v1::Checkpoint& checkpoint);
+  absl::StatusOr<gw::v1::Receipt> ReceiptFor(
+      const store::Write& write, const gw::v1::Checkpoint& checkpoint);
 
   store::Store* const store_;                // not owned
   Writer* const writer_;                     // not owned

@@ -4,10 +4,12 @@
 
 namespace gw::ingest {
 
-uint64_t CaseWatchers::Subscribe(absl::string_view case_ref, Callback callback) {
+uint64_t CaseWatchers::Subscribe(absl::string_view case_ref,
+                                 Callback callback) {
   absl::MutexLock lock(&mu_);
   const uint64_t id = next_id_++;
-  subscribers_.emplace(id, Subscriber{std::string(case_ref), std::move(callback)});
+  subscribers_.emplace(id,
+                       Subscriber{std::string(case_ref), std::move(callback)});
   return id;
 }
 

@@ -41,7 +41,8 @@ bool ParseDateParts(absl::string_view date, int* year, int* month, int* day) {
   if (parts.size() >= 2 && (*month < 1 || *month > 12)) return false;
   if (parts.size() == 3) {
     const absl::CivilDay civil(*year, *month, *day);
-    if (civil.year() != *year || civil.month() != *month || civil.day() != *day) return false;
+    if (civil.year() != *year || civil.month() != *month || civil.day() != *day)
+      return false;
   }
   return true;
 }
@@ -49,7 +50,8 @@ bool ParseDateParts(absl::string_view date, int* year, int* month, int* day) {
 const absl::flat_hash_set<std::string>& CountryCodes() {
   static const auto* codes = [] {
     auto* set = new absl::flat_hash_set<std::string>();
-    for (const char* const* c = icu::Locale::getISOCountries(); *c != nullptr; ++c) {
+    for (const char* const* c = icu::Locale::getISOCountries(); *c != nullptr;
+         ++c) {
       const std::string locale = absl::StrCat("_", *c);
       const char* iso3 = uloc_getISO3Country(locale.c_str());
       if (iso3 != nullptr && std::strlen(iso3) == 3) set->insert(iso3);
@@ -66,14 +68,17 @@ bool IsPartialDate(absl::string_view date) {
   return ParseDateParts(date, &y, &m, &d);
 }
 
-bool IsIsoDate(absl::string_view date) { return date.size() == 10 && IsPartialDate(date); }
+bool IsIsoDate(absl::string_view date) {
+  return date.size() == 10 && IsPartialDate(date);
+}
 
 bool IsCountryCode(absl::string_view code) {
   return code.size() == 3 && CountryCodes().contains(code);
 }
 
 bool IsScriptCode(absl::string_view code) {
-  return code.size() == 4 && absl::ascii_isupper(static_cast<unsigned char>(code[0])) &&
+  return code.size() == 4 &&
+         absl::ascii_isupper(static_cast<unsigned char>(code[0])) &&
          absl::ascii_islower(static_cast<unsigned char>(code[1])) &&
          absl::ascii_islower(static_cast<unsigned char>(code[2])) &&
          absl::ascii_islower(static_cast<unsigned char>(code[3]));
@@ -86,7 +91,8 @@ bool IsLanguageTag(absl::string_view tag) {
     if (parts[i].empty() || parts[i].size() > 8) return false;
     for (char c : parts[i]) {
       if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) return false;
-      if (i == 0 && !absl::ascii_isalpha(static_cast<unsigned char>(c))) return false;
+      if (i == 0 && !absl::ascii_isalpha(static_cast<unsigned char>(c)))
+        return false;
     }
   }
   return true;
@@ -96,8 +102,8 @@ bool IsClientId(absl::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   if (!absl::ascii_isalnum(static_cast<unsigned char>(id[0]))) return false;
   for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' &&
-        c != ':' && c != '-') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '_' && c != ':' && c != '-') {
       return false;
     }
   }
@@ -119,18 +125,24 @@ absl::CivilDay LatestDay(absl::string_view date) {
 }
 
 absl::Status CheckClientId(absl::string_view path, absl::string_view id) {
-  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": required"));
+  if (id.empty())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": required"));
   if (!IsClientId(id)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": want 1 to 128 characters of A-Z a-z 0-9 . _ : -, starting with a letter or digit"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": want 1 to 128 characters of A-Z a-z 0-9 . _ : -, "
+                     "starting with a letter or digit"));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckPartialDate(absl::string_view path, absl::string_view date, absl::Time now) {
+absl::Status CheckPartialDate(absl::string_view path, absl::string_view date,
+                              absl::Time now) {
   if (!IsPartialDate(date)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": want a partial ISO date YYYY, YYYY-MM or YYYY-MM-DD (a real date, year 1900 or later)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": want a partial ISO date YYYY, YYYY-MM or YYYY-MM-DD (a "
+                     "real date, year 1900 or later)"));
   }
   if (EarliestDay(date) > absl::ToCivilDay(now, absl::UTCTimeZone())) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": is in the future"));
@@ -140,29 +152,34 @@ absl::Status CheckPartialDate(absl::string_view path, absl::string_view date, ab
 
 absl::Status CheckCountry(absl::string_view path, absl::string_view code) {
   if (!IsCountryCode(code)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": want an ISO 3166-1 alpha-3 country code such as CHN or THA"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": want an ISO 3166-1 alpha-3 country code such as CHN or THA"));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckNotFuture(absl::string_view path, const google::protobuf::Timestamp& t,
+absl::Status CheckNotFuture(absl::string_view path,
+                            const google::protobuf::Timestamp& t,
                             absl::Time now) {
   if (t.seconds() == 0 && t.nanos() == 0) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": required"));
   }
   if (t.nanos() < 0 || t.nanos() > 999999999) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": nanos out of range"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": nanos out of range"));
   }
-  const absl::Time at = absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  const absl::Time at =
+      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
   if (at > now + kClockSkew) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": is in the future"));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckText(absl::string_view path, absl::string_view text, size_t max_bytes) {
-  if (text.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": required"));
+absl::Status CheckText(absl::string_view path, absl::string_view text,
+                       size_t max_bytes) {
+  if (text.empty())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": required"));
   if (text.size() > max_bytes) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", text.size(), " bytes, at most ", max_bytes));

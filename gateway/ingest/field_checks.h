@@ -34,17 +34,20 @@ bool IsClientId(absl::string_view id);
 absl::CivilDay EarliestDay(absl::string_view date);
 absl::CivilDay LatestDay(absl::string_view date);
 
-[[nodiscard]] absl::Status CheckClientId(absl::string_view path, absl::string_view id);
-[[nodiscard]] absl::Status CheckPartialDate(absl::string_view path, absl::string_view date,
+[[nodiscard]] absl::Status CheckClientId(absl::string_view path,
+                                         absl::string_view id);
+[[nodiscard]] absl::Status CheckPartialDate(absl::string_view path,
+                                            absl::string_view date,
                                             absl::Time now);
-[[nodiscard]] absl::Status CheckCountry(absl::string_view path, absl::string_view code);
+[[nodiscard]] absl::Status CheckCountry(absl::string_view path,
+                                        absl::string_view code);
 // Set, and no later than `now` + 5 minutes of clock skew.
 [[nodiscard]] absl::Status CheckNotFuture(absl::string_view path,
                                           const google::protobuf::Timestamp& t,
                                           absl::Time now);
 // Non-empty, at most `max_bytes`.
-[[nodiscard]] absl::Status CheckText(absl::string_view path, absl::string_view text,
-                                     size_t max_bytes);
+[[nodiscard]] absl::Status CheckText(absl::string_view path,
+                                     absl::string_view text, size_t max_bytes);
 
 }  // namespace gw::ingest
 

@@ -21,19 +21,22 @@ using gw::v1::CaseStatus;
 constexpr char kAllow[] = "ALLOW";
 constexpr char kDeny[] = "DENY";
 
-absl::Status CheckSize(const google::protobuf::Message& request, const policy::Policy& policy) {
+absl::Status CheckSize(const google::protobuf::Message& request,
+                       const policy::Policy& policy) {
   const size_t size = request.ByteSizeLong();
   if (size > policy.limits().max_message_bytes()) {
-    return absl::ResourceExhaustedError(absl::StrCat("request: ", size, " bytes, at most ",
-                                                     policy.limits().max_message_bytes()));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("request: ", size, " bytes, at most ",
+                     policy.limits().max_message_bytes()));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-Pipeline::Pipeline(std::shared_ptr<const policy::Policy> policy, store::Store* store,
-                   Writer* writer, CaseWatchers* watchers, Clock clock)
+Pipeline::Pipeline(std::shared_ptr<const policy::Policy> policy,
+                   store::Store* store, Writer* writer, CaseWatchers* watchers,
+                   Clock clock)
     : policy_(std::move(policy)),
       store_(store),
       writer_(writer),
@@ -41,7 +44,8 @@ Pipeline::Pipeline(std::shared_ptr<const policy::Policy> policy, store::Store* s
       clock_(std::move(clock)) {}
 
 gw::v1::AuditEntry Pipeline::NewAuditEntry(const identity::Principal& caller,
-                                           const AuditFacts& facts, absl::Time now) const {
+                                           const AuditFacts& facts,
+                                           absl::Time now) const {
   gw::v1::AuditEntry entry;
   *entry.mutable_time() = util::ToTimestamp(now);
   entry.set_actor_agency(caller.agency);
@@ -55,18 +59,21 @@ gw::v1::AuditEntry Pipeline::NewAuditEntry(const identity::Principal& caller,
 }
 
 void Pipeline::AuditRefusal(const identity::Principal& caller, AuditFacts facts,
-                            absl::Status refusal, std::function<void(absl::Status)> done) {
+                            absl::Status refusal,
+                            std::function<void(absl::Status)> done) {
   auto write = std::make_unique<store::Write>();
   gw::v1::AuditEntry entry = NewAuditEntry(caller, facts, clock_());
   entry.set_decision(kDeny);
   entry.set_outcome(absl::StatusCodeToString(refusal.code()));
   entry.set_reason(std::string(refusal.message()));
   write->op = store::AppendAudit{std::move(entry)};
-  writer_->Submit(std::move(write), [refusal, done = std::move(done)](store::Write& w) {
-    // If even the audit entry cannot be written, say so: a refusal that is
-    // not on record must not look like a normal answer.
-    done(w.result.status.ok() ? refusal : w.result.status);
-  });
+  writer_->Submit(std::move(write),
+                  [refusal, done = std::move(done)](store::Write& w) {
+                    // If even the audit entry cannot be written, say so: a
+                    // refusal that is not on record must not look like a normal
+                    // answer.
+                    done(w.result.status.ok() ? refusal : w.result.status);
+                  });
 }
 
 absl::Status Pipeline::VerifyAuthor(const identity::Principal& caller,
@@ -80,12 +87,14 @@ absl::Status Pipeline::VerifyAuthor(const identity::Principal& caller,
     return absl::InvalidArgumentError("envelope.payload: required");
   }
   if (envelope.signatures_size() == 0) {
-    return absl::InvalidArgumentError("envelope.signatures: the author's signature is required");
+    return absl::InvalidArgumentError(
+        "envelope.signatures: the author's signature is required");
   }
   const gw::v1::Signature& author = envelope.signatures(0);
   if (!author.cert_der().empty() && author.cert_der() != caller.cert_der) {
     return absl::UnauthenticatedError(
-        "envelope.signatures[0].cert_der: the author's certificate is not the caller's");
+        "envelope.signatures[0].cert_der: the author's certificate is not the "
+        "caller's");
   }
   // The TrustStore hands out principals with their verifier; build one only
   // for a principal that came from elsewhere.
@@ -100,59 +109,72 @@ absl::Status Pipeline::VerifyAuthor(const identity::Principal& caller,
   }
   if (author.keyid() != verifier->key_id_hex()) {
     return absl::UnauthenticatedError(
-        "envelope.signatures[0].keyid: the author is not the caller (signer key differs)");
+        "envelope.signatures[0].keyid: the author is not the caller (signer "
+        "key differs)");
   }
   return crypto::VerifyEnvelopeSignature(envelope, 0, *verifier);
 }
 
-absl::Status Pipeline::CheckAlert(const identity::Principal& caller, const CaseAlert& alert,
-                                  absl::Time now, std::string* reason) const {
+absl::Status Pipeline::CheckAlert(const identity::Principal& caller,
+                                  const CaseAlert& alert, absl::Time now,
+                                  std::string* reason) const {
   if (alert.origin_agency() != caller.agency) {
     return absl::PermissionDeniedError(absl::StrCat(
         "payload.origin_agency: must be the caller's agency ", caller.agency));
   }
   if (alert.originator() != caller.user) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("payload.originator: must be the caller's user id ", caller.user));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "payload.originator: must be the caller's user id ", caller.user));
   }
   GW_RETURN_IF_ERROR(ValidateCaseAlert(alert, *policy_, now));
   std::vector<std::string> reasons;
   for (int i = 0; i < alert.recipients_size(); ++i) {
-    policy::Decision decision = policy_->MayReceiveAlert(alert.recipients(i), alert.kind());
+    policy::Decision decision =
+        policy_->MayReceiveAlert(alert.recipients(i), alert.kind());
     if (!decision.allowed) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "payload.recipients[", i, "]: ", alert.recipients(i), " may not receive ",
-          CaseAlert::Kind_Name(alert.kind()), " alerts (", decision.reason, ")"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("payload.recipients[", i, "]: ", alert.recipients(i),
+                       " may not receive ", CaseAlert::Kind_Name(alert.kind()),
+                       " alerts (", decision.reason, ")"));
     }
   }
-  *reason = absl::StrCat("alert_routes allow ", CaseAlert::Kind_Name(alert.kind()), " to ",
-                         alert.recipients_size(), " recipient(s)");
+  *reason =
+      absl::StrCat("alert_routes allow ", CaseAlert::Kind_Name(alert.kind()),
+                   " to ", alert.recipients_size(), " recipient(s)");
   return absl::OkStatus();
 }
 
-void Pipeline::SendAlert(const identity::Principal& caller,
-                         const gw::v1::SendAlertRequest& request,
-                         std::function<void(absl::StatusOr<gw::v1::SendAlertResponse>)> done) {
+void Pipeline::SendAlert(
+    const identity::Principal& caller, const gw::v1::SendAlertRequest& request,
+    std::function<void(absl::StatusOr<gw::v1::SendAlertResponse>)> done) {
   const absl::Time now = clock_();
   const gw::v1::Envelope& envelope = request.envelope();
-  AuditFacts facts{"AlertService.SendAlert", {}, crypto::Sha256Hex(envelope.payload())};
+  AuditFacts facts{
+      "AlertService.SendAlert", {}, crypto::Sha256Hex(envelope.payload())};
   auto refuse = [&](absl::Status status) {
     AuditRefusal(caller, std::move(facts), std::move(status),
                  [done](absl::Status s) { done(std::move(s)); });
   };
 
-  if (absl::Status size = CheckSize(request, *policy_); !size.ok()) return refuse(size);
-  if (absl::Status author = VerifyAuthor(caller, envelope, kCaseAlertPayloadType); !author.ok()) {
+  if (absl::Status size = CheckSize(request, *policy_); !size.ok())
+    return refuse(size);
+  if (absl::Status author =
+          VerifyAuthor(caller, envelope, kCaseAlertPayloadType);
+      !author.ok()) {
     return refuse(author);
   }
   CaseAlert alert;
   if (!alert.ParseFromString(envelope.payload())) {
-    return refuse(absl::InvalidArgumentError("envelope.payload: does not parse as gw.v1.CaseAlert"));
+    return refuse(absl::InvalidArgumentError(
+        "envelope.payload: does not parse as gw.v1.CaseAlert"));
   }
-  if (IsClientId(alert.alert_id())) facts.object_ids.push_back("alert:" + alert.alert_id());
-  if (IsClientId(alert.case_ref())) facts.object_ids.push_back("case:" + alert.case_ref());
+  if (IsClientId(alert.alert_id()))
+    facts.object_ids.push_back("alert:" + alert.alert_id());
+  if (IsClientId(alert.case_ref()))
+    facts.object_ids.push_back("case:" + alert.case_ref());
   std::string reason;
-  if (absl::Status checked = CheckAlert(caller, alert, now, &reason); !checked.ok()) {
+  if (absl::Status checked = CheckAlert(caller, alert, now, &reason);
+      !checked.ok()) {
     return refuse(checked);
   }
 
@@ -176,80 +198,97 @@ void Pipeline::SendAlert(const identity::Principal& caller,
   accept.audit.set_reason(reason);
   write->op = std::move(accept);
 
-  writer_->Submit(std::move(write), [this, caller, facts, done](store::Write& w) mutable {
-    store::WriteResult& result = w.result;
-    if (!result.status.ok()) {
-      if (absl::IsAlreadyExists(result.status) || absl::IsPermissionDenied(result.status)) {
-        // A business refusal found inside the transaction: record it.
-        return AuditRefusal(caller, std::move(facts), result.status,
-                            [done](absl::Status s) { done(std::move(s)); });
-      }
-      return done(result.status);
-    }
-    gw::v1::SendAlertResponse response;
-    const gw::v1::AlertRecord& stored = *result.alert;
-    response.set_alert_id(stored.alert().alert_id());
-    *response.mutable_received_at() = stored.received_at();
-    response.set_payload_sha256(stored.payload_sha256());
-    response.set_duplicate(result.duplicate);
-    *response.mutable_deliveries() = stored.deliveries();
-    response.set_audit_leaf_index(result.audit_leaf_index);
-    if (result.receipt.has_value()) *response.mutable_receipt() = *std::move(result.receipt);
-    if (result.case_status.has_value() && !result.duplicate) watchers_->Publish(*result.case_status);
-    done(std::move(response));
-  });
+  writer_->Submit(
+      std::move(write), [this, caller, facts, done](store::Write& w) mutable {
+        store::WriteResult& result = w.result;
+        if (!result.status.ok()) {
+          if (absl::IsAlreadyExists(result.status) ||
+              absl::IsPermissionDenied(result.status)) {
+            // A business refusal found inside the transaction: record it.
+            return AuditRefusal(caller, std::move(facts), result.status,
+                                [done](absl::Status s) { done(std::move(s)); });
+          }
+          return done(result.status);
+        }
+        gw::v1::SendAlertResponse response;
+        const gw::v1::AlertRecord& stored = *result.alert;
+        response.set_alert_id(stored.alert().alert_id());
+        *response.mutable_received_at() = stored.received_at();
+        response.set_payload_sha256(stored.payload_sha256());
+        response.set_duplicate(result.duplicate);
+        *response.mutable_deliveries() = stored.deliveries();
+        response.set_audit_leaf_index(result.audit_leaf_index);
+        if (result.receipt.has_value())
+          *response.mutable_receipt() = *std::move(result.receipt);
+        if (result.case_status.has_value() && !result.duplicate)
+          watchers_->Publish(*result.case_status);
+        done(std::move(response));
+      });
 }
 
 absl::Status Pipeline::CheckCaseUpdate(const identity::Principal& caller,
                                        const CaseStatus& update) const {
   GW_RETURN_IF_ERROR(CheckClientId("payload.case_ref", update.case_ref()));
   GW_RETURN_IF_ERROR(CheckClientId("payload.update_id", update.update_id()));
-  if (update.state() == CaseStatus::STATE_UNSPECIFIED || !CaseStatus::State_IsValid(update.state())) {
+  if (update.state() == CaseStatus::STATE_UNSPECIFIED ||
+      !CaseStatus::State_IsValid(update.state())) {
     return absl::InvalidArgumentError(
-        "payload.state: want OPEN, INVESTIGATING, VICTIM_LOCATED, SUSPECT_ARRESTED, PROSECUTION or "
+        "payload.state: want OPEN, INVESTIGATING, VICTIM_LOCATED, "
+        "SUSPECT_ARRESTED, PROSECUTION or "
         "CLOSED");
   }
   if (update.owner_agency() != caller.agency) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("payload.owner_agency: must be the caller's agency ", caller.agency));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "payload.owner_agency: must be the caller's agency ", caller.agency));
   }
   if (update.updated_by() != caller.user) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("payload.updated_by: must be the caller's user id ", caller.user));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "payload.updated_by: must be the caller's user id ", caller.user));
   }
   for (int i = 0; i < update.note_size(); ++i) {
     const std::string item = absl::StrCat("payload.note[", i, "]");
     if (!IsLanguageTag(update.note(i).lang())) {
-      return absl::InvalidArgumentError(absl::StrCat(item, ".lang: want a BCP 47 language tag"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(item, ".lang: want a BCP 47 language tag"));
     }
-    GW_RETURN_IF_ERROR(
-        CheckText(item + ".text", update.note(i).text(), policy_->limits().max_text_bytes()));
+    GW_RETURN_IF_ERROR(CheckText(item + ".text", update.note(i).text(),
+                                 policy_->limits().max_text_bytes()));
   }
   return absl::OkStatus();
 }
 
-void Pipeline::UpdateCaseStatus(const identity::Principal& caller,
-                                const gw::v1::UpdateCaseStatusRequest& request,
-                                std::function<void(absl::StatusOr<CaseUpdateResult>)> done) {
+void Pipeline::UpdateCaseStatus(
+    const identity::Principal& caller,
+    const gw::v1::UpdateCaseStatusRequest& request,
+    std::function<void(absl::StatusOr<CaseUpdateResult>)> done) {
   const absl::Time now = clock_();
   const gw::v1::Envelope& envelope = request.envelope();
-  AuditFacts facts{"CaseService.UpdateCaseStatus", {}, crypto::Sha256Hex(envelope.payload())};
+  AuditFacts facts{"CaseService.UpdateCaseStatus",
+                   {},
+                   crypto::Sha256Hex(envelope.payload())};
   auto refuse = [&](absl::Status status) {
     AuditRefusal(caller, std::move(facts), std::move(status),
                  [done](absl::Status s) { done(std::move(s)); });
   };
 
-  if (absl::Status size = CheckSize(request, *policy_); !size.ok()) return refuse(size);
-  if (absl::Status author = VerifyAuthor(caller, envelope, kCaseStatusPayloadType); !author.ok()) {
+  if (absl::Status size = CheckSize(request, *policy_); !size.ok())
+    return refuse(size);
+  if (absl::Status author =
+          VerifyAuthor(caller, envelope, kCaseStatusPayloadType);
+      !author.ok()) {
     return refuse(author);
   }
   CaseStatus update;
   if (!update.ParseFromString(envelope.payload())) {
-    return refuse(absl::InvalidArgumentError("envelope.payload: does not parse as gw.v1.CaseStatus"));
+    return refuse(absl::InvalidArgumentError(
+        "envelope.payload: does not parse as gw.v1.CaseStatus"));
   }
-  if (IsClientId(update.case_ref())) facts.object_ids.push_back("case:" + update.case_ref());
-  if (IsClientId(update.update_id())) facts.object_ids.push_back("update:" + update.update_id());
-  if (absl::Status checked = CheckCaseUpdate(caller, update); !checked.ok()) return refuse(checked);
+  if (IsClientId(update.case_ref()))
+    facts.object_ids.push_back("case:" + update.case_ref());
+  if (IsClientId(update.update_id()))
+    facts.object_ids.push_back("update:" + update.update_id());
+  if (absl::Status checked = CheckCaseUpdate(caller, update); !checked.ok())
+    return refuse(checked);
 
   // A case the caller cannot see must look absent; one it can see but does
   // not own is a permission problem.
@@ -261,10 +300,12 @@ void Pipeline::UpdateCaseStatus(const identity::Principal& caller,
   }
   if (existing->owner_agency() != caller.agency) {
     bool shared = false;
-    for (const auto& agency : existing->shared_with()) shared |= agency == caller.agency;
-    return refuse(shared ? absl::PermissionDeniedError(
-                               "payload.case_ref: only the owner agency may update this case")
-                         : absl::NotFoundError("payload.case_ref: no such case"));
+    for (const auto& agency : existing->shared_with())
+      shared |= agency == caller.agency;
+    return refuse(
+        shared ? absl::PermissionDeniedError("payload.case_ref: only the owner "
+                                             "agency may update this case")
+               : absl::NotFoundError("payload.case_ref: no such case"));
   }
 
   auto write = std::make_unique<store::Write>();
@@ -281,19 +322,22 @@ void Pipeline::UpdateCaseStatus(const identity::Principal& caller,
   op.update = std::move(update);
   write->op = std::move(op);
 
-  writer_->Submit(std::move(write), [this, caller, facts, done](store::Write& w) mutable {
-    store::WriteResult& result = w.result;
-    if (!result.status.ok()) {
-      if (absl::IsAlreadyExists(result.status) || absl::IsPermissionDenied(result.status) ||
-          absl::IsNotFound(result.status)) {
-        return AuditRefusal(caller, std::move(facts), result.status,
-                            [done](absl::Status s) { done(std::move(s)); });
-      }
-      return done(result.status);
-    }
-    if (!result.duplicate) watchers_->Publish(*result.case_status);
-    done(CaseUpdateResult{*std::move(result.case_status), std::move(result.receipt)});
-  });
+  writer_->Submit(
+      std::move(write), [this, caller, facts, done](store::Write& w) mutable {
+        store::WriteResult& result = w.result;
+        if (!result.status.ok()) {
+          if (absl::IsAlreadyExists(result.status) ||
+              absl::IsPermissionDenied(result.status) ||
+              absl::IsNotFound(result.status)) {
+            return AuditRefusal(caller, std::move(facts), result.status,
+                                [done](absl::Status s) { done(std::move(s)); });
+          }
+          return done(result.status);
+        }
+        if (!result.duplicate) watchers_->Publish(*result.case_status);
+        done(CaseUpdateResult{*std::move(result.case_status),
+                              std::move(result.receipt)});
+      });
 }
 
 }  // namespace gw::ingest

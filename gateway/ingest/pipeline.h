@@ -49,8 +49,10 @@
 
 namespace gw::ingest {
 
-inline constexpr char kCaseAlertPayloadType[] = "application/vnd.gw.v1.CaseAlert+proto";
-inline constexpr char kCaseStatusPayloadType[] = "application/vnd.gw.v1.CaseStatus+proto";
+inline constexpr char kCaseAlertPayloadType[] =
+    "application/vnd.gw.v1.CaseAlert+proto";
+inline constexpr char kCaseStatusPayloadType[] =
+    "application/vnd.gw.v1.CaseStatus+proto";
 
 // What an audited refusal or read records.
 struct AuditFacts {
@@ -70,42 +72,49 @@ class Pipeline {
  public:
   using Clock = std::function<absl::Time()>;
 
-  Pipeline(std::shared_ptr<const policy::Policy> policy, store::Store* store, Writer* writer,
-           CaseWatchers* watchers, Clock clock = absl::Now);
+  Pipeline(std::shared_ptr<const policy::Policy> policy, store::Store* store,
+           Writer* writer, CaseWatchers* watchers, Clock clock = absl::Now);
 
-  void SendAlert(const identity::Principal& caller, const gw::v1::SendAlertRequest& request,
-                 std::function<void(absl::StatusOr<gw::v1::SendAlertResponse>)> done);
+  void SendAlert(
+      const identity::Principal& caller,
+      const gw::v1::SendAlertRequest& request,
+      std::function<void(absl::StatusOr<gw::v1::SendAlertResponse>)> done);
 
-  void UpdateCaseStatus(const identity::Principal& caller,
-                        const gw::v1::UpdateCaseStatusRequest& request,
-                        std::function<void(absl::StatusOr<CaseUpdateResult>)> done);
+  void UpdateCaseStatus(
+      const identity::Principal& caller,
+      const gw::v1::UpdateCaseStatusRequest& request,
+      std::function<void(absl::StatusOr<CaseUpdateResult>)> done);
 
   // Appends an audit entry for a refusal decided outside the pipeline (an
   // RPC the role may not call, an object the caller may not see), then
   // calls done(refusal) so the caller answers only once it is recorded.
-  void AuditRefusal(const identity::Principal& caller, AuditFacts facts, absl::Status refusal,
+  void AuditRefusal(const identity::Principal& caller, AuditFacts facts,
+                    absl::Status refusal,
                     std::function<void(absl::Status)> done);
 
   const policy::Policy& policy() const { return *policy_; }
 
  private:
-  gw::v1::AuditEntry NewAuditEntry(const identity::Principal& caller, const AuditFacts& facts,
+  gw::v1::AuditEntry NewAuditEntry(const identity::Principal& caller,
+                                   const AuditFacts& facts,
                                    absl::Time now) const;
 
   // Verifies envelope.signatures[0] as the caller's own signature.
-  absl::Status VerifyAuthor(const identity::Principal& caller, const gw::v1::Envelope& envelope,
+  absl::Status VerifyAuthor(const identity::Principal& caller,
+                            const gw::v1::Envelope& envelope,
                             absl::string_view want_payload_type) const;
 
-  absl::Status CheckAlert(const identity::Principal& caller, const gw::v1::CaseAlert& alert,
-                          absl::Time now, std::string* reason) const;
+  absl::Status CheckAlert(const identity::Principal& caller,
+                          const gw::v1::CaseAlert& alert, absl::Time now,
+                          std::string* reason) const;
 
   absl::Status CheckCaseUpdate(const identity::Principal& caller,
                                const gw::v1::CaseStatus& update) const;
 
   std::shared_ptr<const policy::Policy> policy_;
-  store::Store* const store_;       // not owned
-  Writer* const writer_;            // not owned
-  CaseWatchers* const watchers_;    // not owned
+  store::Store* const store_;     // not owned
+  Writer* const writer_;          // not owned
+  CaseWatchers* const watchers_;  // not owned
   Clock clock_;
 };
 

@@ -5,7 +5,8 @@
 
 namespace gw::ingest {
 
-Writer::Writer(store::Store* store) : store_(store), thread_([this] { Run(); }) {}
+Writer::Writer(store::Store* store)
+    : store_(store), thread_([this] { Run(); }) {}
 
 Writer::~Writer() { Stop(); }
 
@@ -17,7 +18,8 @@ void Writer::Submit(std::unique_ptr<store::Write> write, Done done) {
       return;
     }
   }
-  write->result.status = absl::UnavailableError("the gateway is shutting down; retry shortly");
+  write->result.status =
+      absl::UnavailableError("the gateway is shutting down; retry shortly");
   done(*write);
 }
 

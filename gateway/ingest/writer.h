@@ -36,7 +36,8 @@ class Writer {
   using Done = std::function<void(store::Write& write)>;
   // Runs on the writer thread after a batch committed, before the writes'
   // callbacks (the audit log signs its checkpoint and receipts here).
-  using AfterCommit = std::function<void(absl::Span<store::Write* const> batch)>;
+  using AfterCommit =
+      std::function<void(absl::Span<store::Write* const> batch)>;
   static constexpr size_t kMaxBatch = 1024;
 
   explicit Writer(store::Store* store);

@@ -231,9 +231,11 @@ class Store {
   [[nodiscard]] virtual absl::StatusOr<std::vector<std::string>> ReadAuditNodes(
       absl::Span<const audit::NodeId> ids) = 0;
   // The newest checkpoint kept with SaveCheckpoint; NOT_FOUND if none.
-  [[nodiscard]] virtual absl::StatusOr<gw::v1::Checkpoint> LatestCheckpoint() = 0;
+  [[nodiscard]] virtual absl::StatusOr<gw::v1::Checkpoint>
+  LatestCheckpoint() = 0;
   // Entries matching `query`.
-  [[nodiscard]] virtual absl::StatusOr<AuditPage> SearchAudit(const AuditQuery& query) = 0;
+  [[nodiscard]] virtual absl::StatusOr<AuditPage> SearchAudit(
+      const AuditQuery& query) = 0;
   // Recomputes the whole tree from the stored leaf bytes and checks it
   // against the stored nodes and the newest kept checkpoint. Reports
   // progress through `progress(done, total)` if given (may be null).

@@ -18,18 +18,22 @@ namespace gw::util {
 
 // The bytes of the file at `path`. NOT_FOUND or PERMISSION_DENIED (or
 // UNAVAILABLE for other I/O errors) with a message that names the path.
-[[nodiscard]] inline absl::StatusOr<std::string> ReadFile(const std::string& path) {
+[[nodiscard]] inline absl::StatusOr<std::string> ReadFile(
+    const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
     const std::string why = std::strerror(err);
-    if (err == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": ", why));
-    if (err == EACCES) return absl::PermissionDeniedError(absl::StrCat(path, ": ", why));
+    if (err == ENOENT)
+      return absl::NotFoundError(absl::StrCat(path, ": ", why));
+    if (err == EACCES)
+      return absl::PermissionDeniedError(absl::StrCat(path, ": ", why));
     return absl::UnavailableError(absl::StrCat(path, ": ", why));
   }
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  if (in.bad()) return absl::UnavailableError(absl::StrCat(path, ": read failed"));
+  if (in.bad())
+    return absl::UnavailableError(absl::StrCat(path, ": read failed"));
   return bytes.str();
 }
 

@@ -13,7 +13,8 @@ inline google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   google::protobuf::Timestamp ts;
   const int64_t seconds = absl::ToUnixSeconds(t);
   ts.set_seconds(seconds);
-  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) /
+                                    absl::Nanoseconds(1)));
   return ts;
 }
 

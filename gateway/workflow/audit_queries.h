@@ -31,16 +31,20 @@ class AuditQueries {
   // Most entries one GetEntries or SearchAudit page returns.
   static constexpr uint32_t kMaxEntriesPerCall = 1000;
 
-  AuditQueries(store::Store* store, ingest::AuditLog* log) : store_(store), log_(log) {}
+  AuditQueries(store::Store* store, ingest::AuditLog* log)
+      : store_(store), log_(log) {}
 
   // Entries [start, start + count), count capped at kMaxEntriesPerCall.
-  [[nodiscard]] absl::StatusOr<gw::v1::Entries> GetEntries(uint64_t start, uint32_t count) const;
+  [[nodiscard]] absl::StatusOr<gw::v1::Entries> GetEntries(
+      uint64_t start, uint32_t count) const;
 
   [[nodiscard]] absl::StatusOr<gw::v1::InclusionProof> InclusionProof(
-      const identity::Principal& caller, uint64_t leaf_index, uint64_t tree_size) const;
+      const identity::Principal& caller, uint64_t leaf_index,
+      uint64_t tree_size) const;
 
   [[nodiscard]] absl::StatusOr<gw::v1::Entries> Search(
-      const identity::Principal& caller, const gw::v1::SearchAuditRequest& request) const;
+      const identity::Principal& caller,
+      const gw::v1::SearchAuditRequest& request) const;
 
  private:
   store::Store* const store_;    // not owned

@@ -12,7 +12,8 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
 
 absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  if (requested < 0)
+    return absl::InvalidArgumentError("page_size: must not be negative");
   if (requested == 0) return kDefaultPageSize;
   return requested > kMaxPageSize ? kMaxPageSize : requested;
 }
@@ -32,14 +33,15 @@ gw::v1::AlertRecord ReleasedAlertCopy(const identity::Principal& caller,
   record.clear_envelope();
   auto* deliveries = record.mutable_deliveries();
   for (int i = deliveries->size() - 1; i >= 0; --i) {
-    if (deliveries->Get(i).recipient() != caller.agency) deliveries->DeleteSubrange(i, 1);
+    if (deliveries->Get(i).recipient() != caller.agency)
+      deliveries->DeleteSubrange(i, 1);
   }
   record.set_redacted(true);
   return record;
 }
 
-absl::StatusOr<gw::v1::AlertRecord> Queries::GetAlert(const identity::Principal& caller,
-                                                      absl::string_view alert_id) const {
+absl::StatusOr<gw::v1::AlertRecord> Queries::GetAlert(
+    const identity::Principal& caller, absl::string_view alert_id) const {
   if (alert_id.empty()) return absl::InvalidArgumentError("alert_id: required");
   auto record = store_->GetAlert(alert_id);
   if (absl::IsNotFound(record.status()) ||
@@ -52,7 +54,8 @@ absl::StatusOr<gw::v1::AlertRecord> Queries::GetAlert(const identity::Principal&
 }
 
 absl::StatusOr<gw::v1::ListAlertsResponse> Queries::ListAlerts(
-    const identity::Principal& caller, const gw::v1::ListAlertsRequest& request) const {
+    const identity::Principal& caller,
+    const gw::v1::ListAlertsRequest& request) const {
   store::AlertQuery query;
   query.visible_to_agency = caller.agency;
   query.case_ref = request.case_ref();
@@ -69,7 +72,8 @@ absl::StatusOr<gw::v1::ListAlertsResponse> Queries::ListAlerts(
   return response;
 }
 
-bool Queries::MaySeeCase(const identity::Principal& caller, const gw::v1::CaseStatus& status) {
+bool Queries::MaySeeCase(const identity::Principal& caller,
+                         const gw::v1::CaseStatus& status) {
   if (status.owner_agency() == caller.agency) return true;
   for (const auto& agency : status.shared_with()) {
     if (agency == caller.agency) return true;
@@ -77,18 +81,20 @@ bool Queries::MaySeeCase(const identity::Principal& caller, const gw::v1::CaseSt
   return false;
 }
 
-absl::StatusOr<gw::v1::CaseStatus> Queries::GetCase(const identity::Principal& caller,
-                                                    absl::string_view case_ref) const {
+absl::StatusOr<gw::v1::CaseStatus> Queries::GetCase(
+    const identity::Principal& caller, absl::string_view case_ref) const {
   if (case_ref.empty()) return absl::InvalidArgumentError("case_ref: required");
   auto status = store_->GetCase(case_ref);
-  if (absl::IsNotFound(status.status()) || (status.ok() && !MaySeeCase(caller, *status))) {
+  if (absl::IsNotFound(status.status()) ||
+      (status.ok() && !MaySeeCase(caller, *status))) {
     return absl::NotFoundError("case_ref: no such case");
   }
   return status;
 }
 
 absl::StatusOr<gw::v1::ListCasesResponse> Queries::ListCases(
-    const identity::Principal& caller, const gw::v1::ListCasesRequest& request) const {
+    const identity::Principal& caller,
+    const gw::v1::ListCasesRequest& request) const {
   store::CaseQuery query;
   query.visible_to_agency = caller.agency;
   query.state = request.state();

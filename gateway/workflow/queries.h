@@ -29,18 +29,21 @@ class Queries {
  public:
   explicit Queries(store::Store* store) : store_(store) {}
 
-  [[nodiscard]] absl::StatusOr<gw::v1::AlertRecord> GetAlert(const identity::Principal& caller,
-                                                             absl::string_view alert_id) const;
+  [[nodiscard]] absl::StatusOr<gw::v1::AlertRecord> GetAlert(
+      const identity::Principal& caller, absl::string_view alert_id) const;
   [[nodiscard]] absl::StatusOr<gw::v1::ListAlertsResponse> ListAlerts(
-      const identity::Principal& caller, const gw::v1::ListAlertsRequest& request) const;
+      const identity::Principal& caller,
+      const gw::v1::ListAlertsRequest& request) const;
 
-  [[nodiscard]] absl::StatusOr<gw::v1::CaseStatus> GetCase(const identity::Principal& caller,
-                                                           absl::string_view case_ref) const;
+  [[nodiscard]] absl::StatusOr<gw::v1::CaseStatus> GetCase(
+      const identity::Principal& caller, absl::string_view case_ref) const;
   [[nodiscard]] absl::StatusOr<gw::v1::ListCasesResponse> ListCases(
-      const identity::Principal& caller, const gw::v1::ListCasesRequest& request) const;
+      const identity::Principal& caller,
+      const gw::v1::ListCasesRequest& request) const;
 
   // True if `caller` may see `status` (owner or shared with).
-  static bool MaySeeCase(const identity::Principal& caller, const gw::v1::CaseStatus& status);
+  static bool MaySeeCase(const identity::Principal& caller,
+                         const gw::v1::CaseStatus& status);
 
  private:
   store::Store* const store_;  // not owned

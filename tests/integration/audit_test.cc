@@ -54,7 +54,8 @@ std::unique_ptr<crypto::Verifier> SigningKey(const std::string& agency) {
 
 std::unique_ptr<grpc::ClientContext> Context() {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(30));
   return context;
 }
 
@@ -63,7 +64,8 @@ std::vector<std::string> GatewayArgs(const std::string& data_dir) {
           absl::StrCat("--policies=", GW_SOURCE_DIR, "/policies")};
 }
 
-v1::SendAlertResponse SendAlertOk(const std::string& address, const std::string& alert_id,
+v1::SendAlertResponse SendAlertOk(const std::string& address,
+                                  const std::string& alert_id,
                                   const std::string& case_ref) {
   auto stub = v1::AlertService::NewStub(
       ChannelAs(address, "CN-MPS", "investigator", "investigator1"));
@@ -77,7 +79,8 @@ v1::SendAlertResponse SendAlertOk(const std::string& address, const std::string&
   return response;
 }
 
-std::vector<std::string> Hashes(const google::protobuf::RepeatedPtrField<std::string>& hashes) {
+std::vector<std::string> Hashes(
+    const google::protobuf::RepeatedPtrField<std::string>& hashes) {
   return {hashes.begin(), hashes.end()};
 }
 
@@ -102,8 +105,10 @@ class AuditLogTest : public ::testing::Test {
 std::string* AuditLogTest::data_dir_ = nullptr;
 GatewayProcess* AuditLogTest::gateway_ = nullptr;
 
-TEST_F(AuditLogTest, SendAlertReceiptVerifiesOfflineWithTheSigningCertificateOnly) {
-  v1::SendAlertResponse response = SendAlertOk(address(), "AUD-RCPT-1", "CASE-AUD-1");
+TEST_F(AuditLogTest,
+       SendAlertReceiptVerifiesOfflineWithTheSigningCertificateOnly) {
+  v1::SendAlertResponse response =
+      SendAlertOk(address(), "AUD-RCPT-1", "CASE-AUD-1");
   ASSERT_TRUE(response.has_receipt());
   const v1::Receipt& receipt = response.receipt();
   EXPECT_EQ(receipt.message_id(), "AUD-RCPT-1");
@@ -139,14 +144,16 @@ TEST_F(AuditLogTest, CaseUpdateReceiptComesInTheTrailer) {
       ChannelAs(address(), "CN-MPS", "investigator", "investigator1"));
   v1::UpdateCaseStatusRequest request;
   *request.mutable_envelope() =
-      SignedEnvelope(kCaseType, update, UserCertBase("CN-MPS", "investigator", "investigator1"));
+      SignedEnvelope(kCaseType, update,
+                     UserCertBase("CN-MPS", "investigator", "investigator1"));
   v1::CaseStatus status;
   auto context = Context();
   ASSERT_TRUE(stub->UpdateCaseStatus(context.get(), request, &status).ok());
   auto trailer = context->GetServerTrailingMetadata().find("gw-receipt-bin");
   ASSERT_NE(trailer, context->GetServerTrailingMetadata().end());
   v1::Receipt receipt;
-  ASSERT_TRUE(receipt.ParseFromString(std::string(trailer->second.data(), trailer->second.size())));
+  ASSERT_TRUE(receipt.ParseFromString(
+      std::string(trailer->second.data(), trailer->second.size())));
   EXPECT_EQ(receipt.message_id(), "AUD-UPD-1");
   auto key = SigningKey("CN-MPS");
   ASSERT_NE(key, nullptr);
@@ -155,18 +162,21 @@ TEST_F(AuditLogTest, CaseUpdateReceiptComesInTheTrailer) {
 }
 
 TEST_F(AuditLogTest, CheckpointsAndProofsVerify) {
-  auto auditor = v1::AuditService::NewStub(ChannelAs(address(), "CN-MPS", "auditor", "auditor1"));
+  auto auditor = v1::AuditService::NewStub(
+      ChannelAs(address(), "CN-MPS", "auditor", "auditor1"));
   auto key = SigningKey("CN-MPS");
   ASSERT_NE(key, nullptr);
   const std::string origin = audit::AuditLogOrigin("CN-MPS");
 
-  v1::SendAlertResponse sent = SendAlertOk(address(), "AUD-PROOF-1", "CASE-AUD-3");
+  v1::SendAlertResponse sent =
+      SendAlertOk(address(), "AUD-PROOF-1", "CASE-AUD-3");
   v1::Checkpoint first;
   ASSERT_TRUE(auditor->GetCheckpoint(Context().get(), {}, &first).ok());
   ASSERT_TRUE(audit::VerifyCheckpoint(first.note(), origin, origin, *key).ok());
   ASSERT_GT(first.tree_size(), sent.audit_leaf_index());
 
-  for (int i = 0; i < 5; ++i) SendAlertOk(address(), absl::StrCat("AUD-PROOF-", 2 + i), "CASE-AUD-3");
+  for (int i = 0; i < 5; ++i)
+    SendAlertOk(address(), absl::StrCat("AUD-PROOF-", 2 + i), "CASE-AUD-3");
   v1::Checkpoint second;
   ASSERT_TRUE(auditor->GetCheckpoint(Context().get(), {}, &second).ok());
   ASSERT_GT(second.tree_size(), first.tree_size());
@@ -182,32 +192,40 @@ TEST_F(AuditLogTest, CheckpointsAndProofsVerify) {
   get_proof.set_leaf_index(sent.audit_leaf_index());
   get_proof.set_tree_size(second.tree_size());
   v1::InclusionProof proof;
-  ASSERT_TRUE(auditor->GetInclusionProof(Context().get(), get_proof, &proof).ok());
-  EXPECT_TRUE(audit::VerifyInclusion(audit::HashLeaf(entries.entries(0).leaf_data()),
-                                     proof.leaf_index(), proof.tree_size(), Hashes(proof.hashes()),
-                                     second.root_hash())
-                  .ok());
+  ASSERT_TRUE(
+      auditor->GetInclusionProof(Context().get(), get_proof, &proof).ok());
+  EXPECT_TRUE(
+      audit::VerifyInclusion(audit::HashLeaf(entries.entries(0).leaf_data()),
+                             proof.leaf_index(), proof.tree_size(),
+                             Hashes(proof.hashes()), second.root_hash())
+          .ok());
 
   // The newer tree extends the older one.
   v1::GetConsistencyProofRequest get_consistency;
   get_consistency.set_first(first.tree_size());
   get_consistency.set_second(second.tree_size());
   v1::ConsistencyProof consistency;
-  ASSERT_TRUE(auditor->GetConsistencyProof(Context().get(), get_consistency, &consistency).ok());
+  ASSERT_TRUE(
+      auditor
+          ->GetConsistencyProof(Context().get(), get_consistency, &consistency)
+          .ok());
   EXPECT_TRUE(audit::VerifyConsistency(first.tree_size(), second.tree_size(),
-                                       Hashes(consistency.hashes()), first.root_hash(),
-                                       second.root_hash())
+                                       Hashes(consistency.hashes()),
+                                       first.root_hash(), second.root_hash())
                   .ok());
 
   // Beyond today's log: OUT_OF_RANGE.
   get_proof.set_tree_size(second.tree_size() + 1000000);
-  EXPECT_EQ(auditor->GetInclusionProof(Context().get(), get_proof, &proof).error_code(),
+  EXPECT_EQ(auditor->GetInclusionProof(Context().get(), get_proof, &proof)
+                .error_code(),
             grpc::StatusCode::OUT_OF_RANGE);
 }
 
 TEST_F(AuditLogTest, NonAuditorsProveAndSearchOnlyTheirOwnEntries) {
-  v1::SendAlertResponse sent = SendAlertOk(address(), "AUD-OWN-1", "CASE-AUD-4");
-  auto thai = v1::AuditService::NewStub(ChannelAs(address(), "TH-RTP", "liaison", "liaison1"));
+  v1::SendAlertResponse sent =
+      SendAlertOk(address(), "AUD-OWN-1", "CASE-AUD-4");
+  auto thai = v1::AuditService::NewStub(
+      ChannelAs(address(), "TH-RTP", "liaison", "liaison1"));
   v1::Checkpoint checkpoint;
   ASSERT_TRUE(thai->GetCheckpoint(Context().get(), {}, &checkpoint).ok());
 
@@ -216,8 +234,9 @@ TEST_F(AuditLogTest, NonAuditorsProveAndSearchOnlyTheirOwnEntries) {
   get_proof.set_leaf_index(sent.audit_leaf_index());
   get_proof.set_tree_size(checkpoint.tree_size());
   v1::InclusionProof proof;
-  EXPECT_EQ(thai->GetInclusionProof(Context().get(), get_proof, &proof).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      thai->GetInclusionProof(Context().get(), get_proof, &proof).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 
   // Nor may it search CN-MPS's entries; its own search is confined to TH-RTP.
   v1::SearchAuditRequest search;
@@ -228,10 +247,12 @@ TEST_F(AuditLogTest, NonAuditorsProveAndSearchOnlyTheirOwnEntries) {
   search.clear_actor_agency();
   ASSERT_TRUE(thai->SearchAudit(Context().get(), search, &entries).ok());
   ASSERT_GT(entries.entries_size(), 0);  // at least the refusals just recorded
-  for (const auto& e : entries.entries()) EXPECT_EQ(e.entry().actor_agency(), "TH-RTP");
+  for (const auto& e : entries.entries())
+    EXPECT_EQ(e.entry().actor_agency(), "TH-RTP");
 
   // The auditor finds the alert's entry by object id.
-  auto auditor = v1::AuditService::NewStub(ChannelAs(address(), "CN-MPS", "auditor", "auditor1"));
+  auto auditor = v1::AuditService::NewStub(
+      ChannelAs(address(), "CN-MPS", "auditor", "auditor1"));
   search.set_object_id("alert:AUD-OWN-1");
   ASSERT_TRUE(auditor->SearchAudit(Context().get(), search, &entries).ok());
   ASSERT_EQ(entries.entries_size(), 1);
@@ -246,7 +267,8 @@ void TamperWithAuditLeaf(const std::string& db_path, uint64_t leaf_index) {
   sqlite3_busy_timeout(db, 5000);
   const std::string sql = absl::StrCat(
       "UPDATE audit_log SET leaf_data = CAST(substr(leaf_data, 1, 3) || "
-      "char((unicode(substr(leaf_data, 4, 1)) + 1) % 128) || substr(leaf_data, 5) AS BLOB) "
+      "char((unicode(substr(leaf_data, 4, 1)) + 1) % 128) || substr(leaf_data, "
+      "5) AS BLOB) "
       "WHERE leaf_index = ",
       leaf_index);
   char* error = nullptr;
@@ -263,8 +285,10 @@ TEST(AuditTamperTest, GatewayRefusesToStartOnAnAlteredLog) {
   {
     GatewayProcess gateway(GatewayArgs(data_dir));
     ASSERT_TRUE(gateway.ok()) << gateway.error();
-    for (int i = 0; i < 3; ++i) SendAlertOk(gateway.address(), absl::StrCat("TAMPER-", i), "CASE-T");
-    leaf = SendAlertOk(gateway.address(), "TAMPER-X", "CASE-T").audit_leaf_index();
+    for (int i = 0; i < 3; ++i)
+      SendAlertOk(gateway.address(), absl::StrCat("TAMPER-", i), "CASE-T");
+    leaf =
+        SendAlertOk(gateway.address(), "TAMPER-X", "CASE-T").audit_leaf_index();
     EXPECT_EQ(gateway.Terminate(), 0);
   }
   TamperWithAuditLeaf(data_dir + "/CN-MPS/gateway.db", leaf);
@@ -274,16 +298,16 @@ TEST(AuditTamperTest, GatewayRefusesToStartOnAnAlteredLog) {
   EXPECT_THAT(restarted.error(), HasSubstr("altered"));
 }
 
-
 // gwctl, the auditor's tool, against the real gateway: a receipt verified
 // offline, and verify-log catching an entry altered behind the gateway's back.
 TEST(AuditGwctlTest, VerifyReceiptAndVerifyLogCatchTampering) {
-  const std::string data_dir = ::gw::testing::MakeTempDir("gw-itest-gwctl-audit");
+  const std::string data_dir =
+      ::gw::testing::MakeTempDir("gw-itest-gwctl-audit");
   GatewayProcess gateway(GatewayArgs(data_dir));
   ASSERT_TRUE(gateway.ok()) << gateway.error();
   const std::string gwctl = absl::StrCat(GW_BINARY_DIR, "/tools/gwctl/gwctl");
-  const std::string common =
-      absl::StrCat(gwctl, " --server ", gateway.address(), " --pki ", DevPki::Get().dir());
+  const std::string common = absl::StrCat(
+      gwctl, " --server ", gateway.address(), " --pki ", DevPki::Get().dir());
   const std::string alert_file = data_dir + "/alert.json";
   {
     std::ofstream out(alert_file);
@@ -293,24 +317,28 @@ TEST(AuditGwctlTest, VerifyReceiptAndVerifyLogCatchTampering) {
               "full": "Fictional Test"}], "sex": "FEMALE", "date_of_birth": "2011"}}]})";
   }
   std::string output;
-  ASSERT_EQ(::gw::testing::RunCommand(absl::StrCat(common, " send-alert ", alert_file,
-                                                   " --receipt ", data_dir, "/receipt.json"),
-                                      &output),
+  ASSERT_EQ(::gw::testing::RunCommand(
+                absl::StrCat(common, " send-alert ", alert_file, " --receipt ",
+                             data_dir, "/receipt.json"),
+                &output),
             0)
       << output;
   // Offline: the gateway's address is wrong on purpose, nothing is contacted.
   ASSERT_EQ(::gw::testing::RunCommand(
-                absl::StrCat(gwctl, " --server 127.0.0.1:1 --pki ", DevPki::Get().dir(),
-                             " audit verify-receipt ", data_dir, "/receipt.json"),
+                absl::StrCat(gwctl, " --server 127.0.0.1:1 --pki ",
+                             DevPki::Get().dir(), " audit verify-receipt ",
+                             data_dir, "/receipt.json"),
                 &output),
             0)
       << output;
   EXPECT_THAT(output, HasSubstr("receipt verified"));
 
-  const std::string verify_log = absl::StrCat(common, " --as CN-MPS/auditor/auditor1 audit verify-log --state ",
-                                              data_dir, "/state.checkpoint");
+  const std::string verify_log = absl::StrCat(
+      common, " --as CN-MPS/auditor/auditor1 audit verify-log --state ",
+      data_dir, "/state.checkpoint");
   ASSERT_EQ(::gw::testing::RunCommand(verify_log, &output), 0) << output;
-  for (int i = 0; i < 3; ++i) SendAlertOk(gateway.address(), absl::StrCat("GWCTL-", i), "CASE-GWCTL-2");
+  for (int i = 0; i < 3; ++i)
+    SendAlertOk(gateway.address(), absl::StrCat("GWCTL-", i), "CASE-GWCTL-2");
   ASSERT_EQ(::gw::testing::RunCommand(verify_log, &output), 0) << output;
 
   // Someone with access to the database file alters one entry.

@@ -36,7 +36,8 @@ void RemoveTempDirs() {
 
 std::string MakeTempDir(const std::string& prefix) {
   const char* tmp = getenv("TMPDIR");
-  std::string pattern = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", prefix, ".XXXXXX");
+  std::string pattern =
+      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", prefix, ".XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp failed for " << pattern;
     return "";
@@ -52,7 +53,8 @@ int RunCommand(const std::string& command, std::string* output) {
   std::array<char, 4096> buffer;
   std::string text;
   size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), n);
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    text.append(buffer.data(), n);
   const int status = pclose(pipe);
   if (output != nullptr) *output = text;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -68,10 +70,13 @@ const DevPki* MakeDevPki(const std::string& algo) {
   mkdir(root.c_str(), 0700);
   auto* made = new DevPki(absl::StrCat(root, "/", algo));
   std::string output;
-  const int rc = RunCommand(absl::StrCat("flock ", root, "/.lock ", GW_SOURCE_DIR,
-                                         "/certs/make-dev-pki --algo ", algo, " ", made->dir()),
-                            &output);
-  if (rc != 0) ADD_FAILURE() << "certs/make-dev-pki --algo " << algo << " failed: " << output;
+  const int rc = RunCommand(
+      absl::StrCat("flock ", root, "/.lock ", GW_SOURCE_DIR,
+                   "/certs/make-dev-pki --algo ", algo, " ", made->dir()),
+      &output);
+  if (rc != 0)
+    ADD_FAILURE() << "certs/make-dev-pki --algo " << algo
+                  << " failed: " << output;
   return made;
 }
 
@@ -102,19 +107,23 @@ std::string DevPki::CaCert(const std::string& agency) const {
 }
 
 std::string DevPki::MintCertificate(const std::string& issuing_agency,
-                                    const std::string& claimed_agency, const std::string& role,
+                                    const std::string& claimed_agency,
+                                    const std::string& role,
                                     const std::string& user) const {
   const std::string base = absl::StrCat(MakeTempDir("gw-test-cert"), "/", user);
   const std::string ca = absl::StrCat(dir_, "/", issuing_agency);
   const std::string ext = base + ".ext";
   std::string output;
   const int rc = RunCommand(
-      absl::StrCat("set -e; openssl genpkey -algorithm ED25519 -out ", base, ".key; ",
-                   "printf 'extendedKeyUsage=clientAuth\\nkeyUsage=digitalSignature\\n' > ", ext,
-                   "; openssl req -new -key ", base, ".key -subj '/O=", claimed_agency, "/OU=",
-                   role, "/CN=", user, "' -out ", base, ".csr; ",
-                   "openssl x509 -req -in ", base, ".csr -CA ", ca, "/ca.crt -CAkey ", ca,
-                   "/ca.key -CAcreateserial -days 30 -extfile ", ext, " -out ", base, ".crt"),
+      absl::StrCat(
+          "set -e; openssl genpkey -algorithm ED25519 -out ", base, ".key; ",
+          "printf 'extendedKeyUsage=clientAuth\\nkeyUsage=digitalSignature\\n' "
+          "> ",
+          ext, "; openssl req -new -key ", base, ".key -subj '/O=",
+          claimed_agency, "/OU=", role, "/CN=", user, "' -out ", base, ".csr; ",
+          "openssl x509 -req -in ", base, ".csr -CA ", ca, "/ca.crt -CAkey ",
+          ca, "/ca.key -CAcreateserial -days 30 -extfile ", ext, " -out ", base,
+          ".crt"),
       &output);
   if (rc != 0) ADD_FAILURE() << "minting a test certificate failed: " << output;
   return base;

@@ -31,13 +31,15 @@ class DevPki {
   std::string UserCert(const std::string& agency, const std::string& role,
                        const std::string& user) const;
   std::string UserKey(const std::string& agency, const std::string& role,
-                       const std::string& user) const;
+                      const std::string& user) const;
   std::string CaCert(const std::string& agency) const;
 
   // Mints a certificate with subject O=`claimed_agency`, OU=`role`, CN=`user`
   // signed by `issuing_agency`'s CA; returns the base path (add .crt/.key).
-  std::string MintCertificate(const std::string& issuing_agency, const std::string& claimed_agency,
-                              const std::string& role, const std::string& user) const;
+  std::string MintCertificate(const std::string& issuing_agency,
+                              const std::string& claimed_agency,
+                              const std::string& role,
+                              const std::string& user) const;
 
  private:
   std::string dir_;

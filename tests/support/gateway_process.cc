@@ -18,7 +18,9 @@
 
 namespace gw::testing {
 
-std::string GatewaydPath() { return absl::StrCat(GW_BINARY_DIR, "/gateway/gatewayd"); }
+std::string GatewaydPath() {
+  return absl::StrCat(GW_BINARY_DIR, "/gateway/gatewayd");
+}
 
 GatewayProcess::GatewayProcess(std::vector<std::string> args) {
   bool has_listen = false;
@@ -34,7 +36,8 @@ GatewayProcess::GatewayProcess(std::vector<std::string> args) {
   pid_ = fork();
   if (pid_ == 0) {
     dup2(out[1], STDOUT_FILENO);
-    const int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err =
+        open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (err >= 0) dup2(err, STDERR_FILENO);
     close(out[0]);
     std::vector<std::string> argv_strings = {GatewaydPath()};
@@ -48,7 +51,8 @@ GatewayProcess::GatewayProcess(std::vector<std::string> args) {
   close(out[1]);
   // Read the first line, with a deadline.
   std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd pfd{out[0], POLLIN, 0};
     if (poll(&pfd, 1, 200) <= 0) continue;
@@ -63,8 +67,8 @@ GatewayProcess::GatewayProcess(std::vector<std::string> args) {
   if (absl::ConsumePrefix(&rest, "gatewayd listening on ")) {
     address_ = std::string(rest);
   } else {
-    error_ = absl::StrCat("gatewayd did not report listening (first line: '", line,
-                          "'); stderr: ", Stderr());
+    error_ = absl::StrCat("gatewayd did not report listening (first line: '",
+                          line, "'); stderr: ", Stderr());
   }
 }
 
@@ -74,7 +78,8 @@ GatewayProcess::~GatewayProcess() {
 
 int GatewayProcess::WaitForExit() {
   int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     const pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {

@@ -33,8 +33,9 @@ std::shared_ptr<grpc::Channel> ChannelWithCert(const std::string& address,
                                                const std::string& server_agency,
                                                const std::string& pki_dir) {
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = Slurp(pki_dir.empty() ? DevPki::Get().CaCert(server_agency)
-                                             : absl::StrCat(pki_dir, "/", server_agency, "/ca.crt"));
+  ssl.pem_root_certs = Slurp(
+      pki_dir.empty() ? DevPki::Get().CaCert(server_agency)
+                      : absl::StrCat(pki_dir, "/", server_agency, "/ca.crt"));
   ssl.pem_private_key = Slurp(cert_base + ".key");
   ssl.pem_cert_chain = Slurp(cert_base + ".crt");
   grpc::ChannelArguments args;
@@ -44,23 +45,28 @@ std::shared_ptr<grpc::Channel> ChannelWithCert(const std::string& address,
   return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
 }
 
-std::shared_ptr<grpc::Channel> ChannelAs(const std::string& address, const std::string& agency,
-                                         const std::string& role, const std::string& user) {
+std::shared_ptr<grpc::Channel> ChannelAs(const std::string& address,
+                                         const std::string& agency,
+                                         const std::string& role,
+                                         const std::string& user) {
   return ChannelWithCert(address, UserCertBase(agency, role, user));
 }
 
 gw::v1::Envelope SignedEnvelope(const std::string& payload_type,
                                 const google::protobuf::Message& payload,
                                 const std::string& cert_base) {
-  return SignedEnvelopeBytes(payload_type, payload.SerializeAsString(), cert_base);
+  return SignedEnvelopeBytes(payload_type, payload.SerializeAsString(),
+                             cert_base);
 }
 
-gw::v1::Envelope SignedEnvelopeBytes(const std::string& payload_type, const std::string& payload,
+gw::v1::Envelope SignedEnvelopeBytes(const std::string& payload_type,
+                                     const std::string& payload,
                                      const std::string& cert_base) {
   gw::v1::Envelope envelope;
   envelope.set_payload_type(payload_type);
   envelope.set_payload(payload);
-  auto signer = crypto::Signer::FromPemFiles(cert_base + ".key", cert_base + ".crt");
+  auto signer =
+      crypto::Signer::FromPemFiles(cert_base + ".key", cert_base + ".crt");
   if (!signer.ok()) {
     ADD_FAILURE() << signer.status();
     return envelope;
@@ -70,7 +76,8 @@ gw::v1::Envelope SignedEnvelopeBytes(const std::string& payload_type, const std:
   return envelope;
 }
 
-gw::v1::CaseAlert SampleAlert(const std::string& alert_id, const std::string& case_ref,
+gw::v1::CaseAlert SampleAlert(const std::string& alert_id,
+                              const std::string& case_ref,
                               const std::vector<std::string>& recipients) {
   gw::v1::CaseAlert alert;
   alert.set_alert_id(alert_id);
@@ -93,8 +100,10 @@ gw::v1::CaseAlert SampleAlert(const std::string& alert_id, const std::string& ca
   person->set_nationality("CHN");
   gw::v1::LanguageText* narrative = alert.add_narrative();
   narrative->set_lang("en");
-  narrative->set_text("FICTIONAL TEST RECORD. Girl aged 14 last seen at a bus station.");
-  alert.mutable_created_at()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 60);
+  narrative->set_text(
+      "FICTIONAL TEST RECORD. Girl aged 14 last seen at a bus station.");
+  alert.mutable_created_at()->set_seconds(absl::ToUnixSeconds(absl::Now()) -
+                                          60);
   return alert;
 }
 

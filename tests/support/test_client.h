@@ -20,13 +20,15 @@ namespace gw::testing {
 
 // A channel to `address` presenting `cert_base`.crt/.key, trusting the CA of
 // `server_agency` in the dev PKI (or in `pki_dir` if given).
-std::shared_ptr<grpc::Channel> ChannelWithCert(const std::string& address,
-                                               const std::string& cert_base,
-                                               const std::string& server_agency = "CN-MPS",
-                                               const std::string& pki_dir = "");
+std::shared_ptr<grpc::Channel> ChannelWithCert(
+    const std::string& address, const std::string& cert_base,
+    const std::string& server_agency = "CN-MPS",
+    const std::string& pki_dir = "");
 // The same with the dev PKI's user AGENCY/ROLE/USER.
-std::shared_ptr<grpc::Channel> ChannelAs(const std::string& address, const std::string& agency,
-                                         const std::string& role, const std::string& user);
+std::shared_ptr<grpc::Channel> ChannelAs(const std::string& address,
+                                         const std::string& agency,
+                                         const std::string& role,
+                                         const std::string& user);
 
 // An envelope with `payload` serialized and signed with `cert_base`.key.
 gw::v1::Envelope SignedEnvelope(const std::string& payload_type,
@@ -34,7 +36,8 @@ gw::v1::Envelope SignedEnvelope(const std::string& payload_type,
                                 const std::string& cert_base);
 
 // An envelope carrying exactly `payload` bytes, signed with `cert_base`.key.
-gw::v1::Envelope SignedEnvelopeBytes(const std::string& payload_type, const std::string& payload,
+gw::v1::Envelope SignedEnvelopeBytes(const std::string& payload_type,
+                                     const std::string& payload,
                                      const std::string& cert_base);
 
 // "DIR/AGENCY/ROLE/USER" (add .crt / .key).
@@ -42,7 +45,8 @@ std::string UserCertBase(const std::string& agency, const std::string& role,
                          const std::string& user);
 
 // A valid fictional MISSING_PERSON alert from CN-MPS investigator1.
-gw::v1::CaseAlert SampleAlert(const std::string& alert_id, const std::string& case_ref,
+gw::v1::CaseAlert SampleAlert(const std::string& alert_id,
+                              const std::string& case_ref,
                               const std::vector<std::string>& recipients);
 
 }  // namespace gw::testing

@@ -1,7 +1,6 @@
 #include "tools/gwctl/json_syntax.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -81,7 +80,8 @@ std::string LineColumn(absl::string_view text, std::size_t offset) {
 // 1, column 4: syntax error while parsing value - ..."; keep the reason.
 std::string Reason(const std::string& what) {
   absl::string_view text = what;
-  if (auto colon = text.find(": "); colon != absl::string_view::npos) text.remove_prefix(colon + 2);
+  if (auto colon = text.find(": "); colon != absl::string_view::npos)
+    text.remove_prefix(colon + 2);
   return std::string(text);
 }
 
@@ -90,7 +90,8 @@ std::string Reason(const std::string& what) {
 absl::Status CheckJsonSyntax(absl::string_view text) {
   ErrorPositionSax sax;
   const std::string owned(text);
-  Json::sax_parse(owned, &sax, nlohmann::detail::input_format_t::json, /*strict=*/true);
+  Json::sax_parse(owned, &sax, nlohmann::detail::input_format_t::json,
+                  /*strict=*/true);
   if (!sax.failed()) return absl::OkStatus();
   // The position is just past the byte that broke the syntax; name that byte.
   const std::size_t offset = sax.position() > 0 ? sax.position() - 1 : 0;

@@ -1,9 +1,8 @@
 // tools/gwctl/receipt_file.cc
 #include "tools/gwctl/receipt_file.h"
 
-#include "gateway/audit/log_origin.h"
-
 #include "absl/strings/str_cat.h"
+#include "gateway/audit/log_origin.h"
 #include "gateway/util/file.h"
 #include "google/protobuf/descriptor.h"
 #include "nlohmann/json.hpp"

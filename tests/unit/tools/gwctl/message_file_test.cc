@@ -112,13 +112,20 @@ INSTANTIATE_TEST_SUITE_P(
                     ": case_ref: invalid value 5, want a string"},
         BadJsonCase{"MissingColonHasLineAndColumn",
                     "{\"case_ref\": \"x\",\n  \"kind\" \"MISSING_PERSON\"}",
-                    ":2:25: syntax error while parsing object separator - unexpected string literal; expected ':'"},
-        BadJsonCase{"TrailingComma", "{\"case_ref\": \"x\",\n}",
-                    ":2:1: syntax error while parsing object key - unexpected '}'"},
+                    ":2:25: syntax error while parsing object separator - "
+                    "unexpected string literal; expected ':'"},
+        BadJsonCase{
+            "TrailingComma", "{\"case_ref\": \"x\",\n}",
+            ":2:1: syntax error while parsing object key - unexpected '}'"},
         BadJsonCase{"Truncated", "{\"case_ref\": \"x\"",
-                    ":1:17: syntax error while parsing object - unexpected end of input"},
-        BadJsonCase{"Empty", "", ":1:1: syntax error while parsing value - unexpected end of input"},
-        BadJsonCase{"NotJsonAtAll", "case_ref: \"x\"", ":1:1: syntax error while parsing value - invalid literal"}),
+                    ":1:17: syntax error while parsing object - unexpected end "
+                    "of input"},
+        BadJsonCase{
+            "Empty", "",
+            ":1:1: syntax error while parsing value - unexpected end of input"},
+        BadJsonCase{
+            "NotJsonAtAll", "case_ref: \"x\"",
+            ":1:1: syntax error while parsing value - invalid literal"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(MessageFileTest, TextprotoUnknownFieldNamesItWithPosition) {
