@@ -115,6 +115,21 @@ absl::Status Pipeline::VerifyAuthor(const identity::Principal& caller,
   return crypto::VerifyEnvelopeSignature(envelope, 0, *verifier);
 }
 
+absl::Status Pipeline::OpenSigned(const identity::Principal& caller,
+                                  const google::protobuf::Message& request,
+                                  const gw::v1::Envelope& envelope,
+                                  absl::string_view payload_type,
+                                  google::protobuf::Message* payload) const {
+  GW_RETURN_IF_ERROR(CheckSize(request, *policy_));
+  GW_RETURN_IF_ERROR(VerifyAuthor(caller, envelope, payload_type));
+  if (!payload->ParseFromString(envelope.payload())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("envelope.payload: does not parse as ",
+                     payload->GetDescriptor()->full_name()));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Pipeline::CheckAlert(const identity::Principal& caller,
                                   const CaseAlert& alert, absl::Time now,
                                   std::string* reason) const {
@@ -156,17 +171,11 @@ void Pipeline::SendAlert(
                  [done](absl::Status s) { done(std::move(s)); });
   };
 
-  if (absl::Status size = CheckSize(request, *policy_); !size.ok())
-    return refuse(size);
-  if (absl::Status author =
-          VerifyAuthor(caller, envelope, kCaseAlertPayloadType);
-      !author.ok()) {
-    return refuse(author);
-  }
   CaseAlert alert;
-  if (!alert.ParseFromString(envelope.payload())) {
-    return refuse(absl::InvalidArgumentError(
-        "envelope.payload: does not parse as gw.v1.CaseAlert"));
+  if (absl::Status opened =
+          OpenSigned(caller, request, envelope, kCaseAlertPayloadType, &alert);
+      !opened.ok()) {
+    return refuse(opened);
   }
   if (IsClientId(alert.alert_id()))
     facts.object_ids.push_back("alert:" + alert.alert_id());
@@ -271,17 +280,11 @@ void Pipeline::UpdateCaseStatus(
                  [done](absl::Status s) { done(std::move(s)); });
   };
 
-  if (absl::Status size = CheckSize(request, *policy_); !size.ok())
-    return refuse(size);
-  if (absl::Status author =
-          VerifyAuthor(caller, envelope, kCaseStatusPayloadType);
-      !author.ok()) {
-    return refuse(author);
-  }
   CaseStatus update;
-  if (!update.ParseFromString(envelope.payload())) {
-    return refuse(absl::InvalidArgumentError(
-        "envelope.payload: does not parse as gw.v1.CaseStatus"));
+  if (absl::Status opened = OpenSigned(caller, request, envelope,
+                                       kCaseStatusPayloadType, &update);
+      !opened.ok()) {
+    return refuse(opened);
   }
   if (IsClientId(update.case_ref()))
     facts.object_ids.push_back("case:" + update.case_ref());

@@ -99,6 +99,14 @@ class Pipeline {
                                    const AuditFacts& facts,
                                    absl::Time now) const;
 
+  // The first steps of every signed submission: the request's size, the
+  // author's signature, then `payload` parsed from the envelope.
+  absl::Status OpenSigned(const identity::Principal& caller,
+                          const google::protobuf::Message& request,
+                          const gw::v1::Envelope& envelope,
+                          absl::string_view payload_type,
+                          google::protobuf::Message* payload) const;
+
   // Verifies envelope.signatures[0] as the caller's own signature.
   absl::Status VerifyAuthor(const identity::Principal& caller,
                             const gw::v1::Envelope& envelope,
