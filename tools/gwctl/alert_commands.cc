@@ -148,26 +148,15 @@ int RunListAlerts(const Invocation& invocation, const RunContext& context) {
   if (!connection.has_value()) return exit_code;
   auto stub = gw::v1::AlertService::NewStub(connection->channel);
   gw::v1::ListAlertsResponse combined;
-  std::set<std::string> tokens_seen;
-  while (true) {
-    gw::v1::ListAlertsResponse page;
-    grpc::ClientContext call;
-    SetDeadline(invocation.global.timeout, &call);
-    const grpc::Status status = stub->ListAlerts(&call, request, &page);
-    if (!status.ok()) {
-      return ReportFailure(context, status,
-                           CallOf(invocation, Operation::kListAlerts, ""));
-    }
-    for (gw::v1::AlertRecord& record : *page.mutable_alerts()) {
-      *combined.add_alerts() = std::move(record);
-    }
-    combined.set_next_page_token(page.next_page_token());
-    // A token seen before would loop forever: stop and show it instead.
-    if (!all_pages || page.next_page_token().empty() ||
-        !tokens_seen.insert(page.next_page_token()).second) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
+  const grpc::Status status = FetchPages(
+      invocation.global.timeout, all_pages, request, &combined,
+      [&stub](grpc::ClientContext* call, const gw::v1::ListAlertsRequest& r,
+              gw::v1::ListAlertsResponse* page) {
+        return stub->ListAlerts(call, r, page);
+      });
+  if (!status.ok()) {
+    return ReportFailure(context, status,
+                         CallOf(invocation, Operation::kListAlerts, ""));
   }
   std::string readable =
       FormatAlertTable(combined.alerts(), context.local_zone);

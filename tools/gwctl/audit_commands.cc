@@ -549,26 +549,15 @@ int RunAuditSearch(const Invocation& invocation, const RunContext& context) {
   if (!connection.has_value()) return exit_code;
   auto stub = gw::v1::AuditService::NewStub(connection->channel);
   gw::v1::Entries combined;
-  std::set<std::string> tokens_seen;
-  while (true) {
-    gw::v1::Entries page;
-    grpc::ClientContext call;
-    SetDeadline(invocation.global.timeout, &call);
-    const grpc::Status status = stub->SearchAudit(&call, request, &page);
-    if (!status.ok()) {
-      return ReportFailure(context, invocation, status, Operation::kSearchAudit,
-                           "");
-    }
-    for (gw::v1::LogEntry& entry : *page.mutable_entries()) {
-      *combined.add_entries() = std::move(entry);
-    }
-    combined.set_next_page_token(page.next_page_token());
-    // A token seen before would loop forever: stop and show it instead.
-    if (!all_pages || page.next_page_token().empty() ||
-        !tokens_seen.insert(page.next_page_token()).second) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
+  const grpc::Status status = FetchPages(
+      invocation.global.timeout, all_pages, request, &combined,
+      [&stub](grpc::ClientContext* call, const gw::v1::SearchAuditRequest& r,
+              gw::v1::Entries* page) {
+        return stub->SearchAudit(call, r, page);
+      });
+  if (!status.ok()) {
+    return ReportFailure(context, invocation, status, Operation::kSearchAudit,
+                         "");
   }
   std::string readable =
       FormatAuditTable(combined.entries(), context.local_zone);

@@ -75,26 +75,15 @@ int RunCaseList(const Invocation& invocation, const RunContext& context) {
   if (!connection.has_value()) return exit_code;
   auto stub = gw::v1::CaseService::NewStub(connection->channel);
   gw::v1::ListCasesResponse combined;
-  std::set<std::string> tokens_seen;
-  while (true) {
-    gw::v1::ListCasesResponse page;
-    grpc::ClientContext call;
-    SetDeadline(invocation.global.timeout, &call);
-    const grpc::Status result = stub->ListCases(&call, request, &page);
-    if (!result.ok()) {
-      return ReportFailure(context, invocation, result, Operation::kListCases,
-                           "");
-    }
-    for (gw::v1::CaseStatus& c : *page.mutable_cases()) {
-      *combined.add_cases() = std::move(c);
-    }
-    combined.set_next_page_token(page.next_page_token());
-    // A token seen before would loop forever: stop and show it instead.
-    if (!all_pages || page.next_page_token().empty() ||
-        !tokens_seen.insert(page.next_page_token()).second) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
+  const grpc::Status result = FetchPages(
+      invocation.global.timeout, all_pages, request, &combined,
+      [&stub](grpc::ClientContext* call, const gw::v1::ListCasesRequest& r,
+              gw::v1::ListCasesResponse* page) {
+        return stub->ListCases(call, r, page);
+      });
+  if (!result.ok()) {
+    return ReportFailure(context, invocation, result, Operation::kListCases,
+                         "");
   }
   std::string readable = FormatCaseTable(combined.cases(), context.local_zone);
   if (!combined.next_page_token().empty()) {

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -79,6 +80,32 @@ std::optional<int> ParseEnumFlag(const RunContext& context,
                                  const std::string& flag,
                                  const google::protobuf::EnumDescriptor* type,
                                  int* exit_code);
+
+// Calls `fetch(call, request, page)` (a stub's unary list RPC) for one
+// page, or with `all_pages` for page after page, following
+// next_page_token, into `combined`: the pages' items appended in order and
+// the last page's next_page_token. A token already seen stops the loop (a
+// gateway repeating itself would otherwise loop forever) and is left in
+// `combined` for the user to see. Returns the first failed call's status.
+template <typename Request, typename Response, typename Fetch>
+grpc::Status FetchPages(absl::Duration timeout, bool all_pages, Request request,
+                        Response* combined, Fetch fetch) {
+  std::set<std::string> tokens_seen;
+  while (true) {
+    Response page;
+    grpc::ClientContext call;
+    SetDeadline(timeout, &call);
+    const grpc::Status status = fetch(&call, request, &page);
+    if (!status.ok()) return status;
+    const std::string token = page.next_page_token();
+    combined->MergeFrom(page);  // appends the items
+    combined->set_next_page_token(token);
+    if (!all_pages || token.empty() || !tokens_seen.insert(token).second) {
+      return grpc::Status::OK;
+    }
+    request.set_page_token(token);
+  }
+}
 
 }  // namespace gw::gwctl
 
