@@ -27,9 +27,12 @@
 namespace gw {
 namespace {
 
+using ::gw::testing::CallContext;
 using ::gw::testing::ChannelAs;
 using ::gw::testing::DevPki;
+using ::gw::testing::GatewayArgs;
 using ::gw::testing::GatewayProcess;
+using ::gw::testing::ReadFileForTest;
 using ::gw::testing::SampleAlert;
 using ::gw::testing::SignedEnvelope;
 using ::gw::testing::UserCertBase;
@@ -38,30 +41,11 @@ using ::testing::HasSubstr;
 constexpr char kAlertType[] = "application/vnd.gw.v1.CaseAlert+proto";
 constexpr char kCaseType[] = "application/vnd.gw.v1.CaseStatus+proto";
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::unique_ptr<crypto::Verifier> SigningKey(const std::string& agency) {
-  auto verifier = crypto::Verifier::FromCertificatePem(
-      Slurp(absl::StrCat(DevPki::Get().dir(), "/", agency, "/signing.crt")));
+  auto verifier = crypto::Verifier::FromCertificatePem(ReadFileForTest(
+      absl::StrCat(DevPki::Get().dir(), "/", agency, "/signing.crt")));
   EXPECT_TRUE(verifier.ok()) << verifier.status();
   return verifier.ok() ? *std::move(verifier) : nullptr;
-}
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(30));
-  return context;
-}
-
-std::vector<std::string> GatewayArgs(const std::string& data_dir) {
-  return {"--data=" + data_dir, "--pki=" + DevPki::Get().dir(),
-          absl::StrCat("--policies=", GW_SOURCE_DIR, "/policies")};
 }
 
 v1::SendAlertResponse SendAlertOk(const std::string& address,
@@ -74,7 +58,8 @@ v1::SendAlertResponse SendAlertOk(const std::string& address,
       SignedEnvelope(kAlertType, SampleAlert(alert_id, case_ref, {"TH-RTP"}),
                      UserCertBase("CN-MPS", "investigator", "investigator1"));
   v1::SendAlertResponse response;
-  grpc::Status status = stub->SendAlert(Context().get(), request, &response);
+  grpc::Status status =
+      stub->SendAlert(CallContext().get(), request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return response;
 }
@@ -147,7 +132,7 @@ TEST_F(AuditLogTest, CaseUpdateReceiptComesInTheTrailer) {
       SignedEnvelope(kCaseType, update,
                      UserCertBase("CN-MPS", "investigator", "investigator1"));
   v1::CaseStatus status;
-  auto context = Context();
+  auto context = CallContext();
   ASSERT_TRUE(stub->UpdateCaseStatus(context.get(), request, &status).ok());
   auto trailer = context->GetServerTrailingMetadata().find("gw-receipt-bin");
   ASSERT_NE(trailer, context->GetServerTrailingMetadata().end());
@@ -171,14 +156,14 @@ TEST_F(AuditLogTest, CheckpointsAndProofsVerify) {
   v1::SendAlertResponse sent =
       SendAlertOk(address(), "AUD-PROOF-1", "CASE-AUD-3");
   v1::Checkpoint first;
-  ASSERT_TRUE(auditor->GetCheckpoint(Context().get(), {}, &first).ok());
+  ASSERT_TRUE(auditor->GetCheckpoint(CallContext().get(), {}, &first).ok());
   ASSERT_TRUE(audit::VerifyCheckpoint(first.note(), origin, origin, *key).ok());
   ASSERT_GT(first.tree_size(), sent.audit_leaf_index());
 
   for (int i = 0; i < 5; ++i)
     SendAlertOk(address(), absl::StrCat("AUD-PROOF-", 2 + i), "CASE-AUD-3");
   v1::Checkpoint second;
-  ASSERT_TRUE(auditor->GetCheckpoint(Context().get(), {}, &second).ok());
+  ASSERT_TRUE(auditor->GetCheckpoint(CallContext().get(), {}, &second).ok());
   ASSERT_GT(second.tree_size(), first.tree_size());
 
   // The alert's entry is in the newer tree.
@@ -186,14 +171,15 @@ TEST_F(AuditLogTest, CheckpointsAndProofsVerify) {
   get_entries.set_start(sent.audit_leaf_index());
   get_entries.set_count(1);
   v1::Entries entries;
-  ASSERT_TRUE(auditor->GetEntries(Context().get(), get_entries, &entries).ok());
+  ASSERT_TRUE(
+      auditor->GetEntries(CallContext().get(), get_entries, &entries).ok());
   ASSERT_EQ(entries.entries_size(), 1);
   v1::GetInclusionProofRequest get_proof;
   get_proof.set_leaf_index(sent.audit_leaf_index());
   get_proof.set_tree_size(second.tree_size());
   v1::InclusionProof proof;
   ASSERT_TRUE(
-      auditor->GetInclusionProof(Context().get(), get_proof, &proof).ok());
+      auditor->GetInclusionProof(CallContext().get(), get_proof, &proof).ok());
   EXPECT_TRUE(
       audit::VerifyInclusion(audit::HashLeaf(entries.entries(0).leaf_data()),
                              proof.leaf_index(), proof.tree_size(),
@@ -205,10 +191,10 @@ TEST_F(AuditLogTest, CheckpointsAndProofsVerify) {
   get_consistency.set_first(first.tree_size());
   get_consistency.set_second(second.tree_size());
   v1::ConsistencyProof consistency;
-  ASSERT_TRUE(
-      auditor
-          ->GetConsistencyProof(Context().get(), get_consistency, &consistency)
-          .ok());
+  ASSERT_TRUE(auditor
+                  ->GetConsistencyProof(CallContext().get(), get_consistency,
+                                        &consistency)
+                  .ok());
   EXPECT_TRUE(audit::VerifyConsistency(first.tree_size(), second.tree_size(),
                                        Hashes(consistency.hashes()),
                                        first.root_hash(), second.root_hash())
@@ -216,7 +202,7 @@ TEST_F(AuditLogTest, CheckpointsAndProofsVerify) {
 
   // Beyond today's log: OUT_OF_RANGE.
   get_proof.set_tree_size(second.tree_size() + 1000000);
-  EXPECT_EQ(auditor->GetInclusionProof(Context().get(), get_proof, &proof)
+  EXPECT_EQ(auditor->GetInclusionProof(CallContext().get(), get_proof, &proof)
                 .error_code(),
             grpc::StatusCode::OUT_OF_RANGE);
 }
@@ -227,25 +213,26 @@ TEST_F(AuditLogTest, NonAuditorsProveAndSearchOnlyTheirOwnEntries) {
   auto thai = v1::AuditService::NewStub(
       ChannelAs(address(), "TH-RTP", "liaison", "liaison1"));
   v1::Checkpoint checkpoint;
-  ASSERT_TRUE(thai->GetCheckpoint(Context().get(), {}, &checkpoint).ok());
+  ASSERT_TRUE(thai->GetCheckpoint(CallContext().get(), {}, &checkpoint).ok());
 
   // A CN-MPS entry is not the Thai liaison's to prove.
   v1::GetInclusionProofRequest get_proof;
   get_proof.set_leaf_index(sent.audit_leaf_index());
   get_proof.set_tree_size(checkpoint.tree_size());
   v1::InclusionProof proof;
-  EXPECT_EQ(
-      thai->GetInclusionProof(Context().get(), get_proof, &proof).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(thai->GetInclusionProof(CallContext().get(), get_proof, &proof)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   // Nor may it search CN-MPS's entries; its own search is confined to TH-RTP.
   v1::SearchAuditRequest search;
   search.set_actor_agency("CN-MPS");
   v1::Entries entries;
-  EXPECT_EQ(thai->SearchAudit(Context().get(), search, &entries).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      thai->SearchAudit(CallContext().get(), search, &entries).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   search.clear_actor_agency();
-  ASSERT_TRUE(thai->SearchAudit(Context().get(), search, &entries).ok());
+  ASSERT_TRUE(thai->SearchAudit(CallContext().get(), search, &entries).ok());
   ASSERT_GT(entries.entries_size(), 0);  // at least the refusals just recorded
   for (const auto& e : entries.entries())
     EXPECT_EQ(e.entry().actor_agency(), "TH-RTP");
@@ -254,7 +241,7 @@ TEST_F(AuditLogTest, NonAuditorsProveAndSearchOnlyTheirOwnEntries) {
   auto auditor = v1::AuditService::NewStub(
       ChannelAs(address(), "CN-MPS", "auditor", "auditor1"));
   search.set_object_id("alert:AUD-OWN-1");
-  ASSERT_TRUE(auditor->SearchAudit(Context().get(), search, &entries).ok());
+  ASSERT_TRUE(auditor->SearchAudit(CallContext().get(), search, &entries).ok());
   ASSERT_EQ(entries.entries_size(), 1);
   EXPECT_EQ(entries.entries(0).leaf_index(), sent.audit_leaf_index());
   EXPECT_EQ(entries.entries(0).entry().action(), "AlertService.SendAlert");

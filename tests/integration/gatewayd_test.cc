@@ -24,10 +24,13 @@
 namespace gw {
 namespace {
 
+using ::gw::testing::CallContext;
 using ::gw::testing::ChannelAs;
 using ::gw::testing::ChannelWithCert;
 using ::gw::testing::DevPki;
+using ::gw::testing::GatewayArgs;
 using ::gw::testing::GatewayProcess;
+using ::gw::testing::ReadFileForTest;
 using ::gw::testing::SampleAlert;
 using ::gw::testing::SignedEnvelope;
 using ::gw::testing::UserCertBase;
@@ -35,18 +38,6 @@ using ::testing::HasSubstr;
 
 constexpr char kAlertType[] = "application/vnd.gw.v1.CaseAlert+proto";
 constexpr char kCaseType[] = "application/vnd.gw.v1.CaseStatus+proto";
-
-std::vector<std::string> GatewayArgs(const std::string& data_dir) {
-  return {"--data=" + data_dir, "--pki=" + DevPki::Get().dir(),
-          absl::StrCat("--policies=", GW_SOURCE_DIR, "/policies")};
-}
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(30));
-  return context;
-}
 
 struct Sent {
   grpc::Status status;
@@ -60,7 +51,7 @@ Sent Send(const std::string& address, const v1::Envelope& envelope,
   v1::SendAlertRequest request;
   *request.mutable_envelope() = envelope;
   Sent sent;
-  sent.status = stub->SendAlert(Context().get(), request, &sent.response);
+  sent.status = stub->SendAlert(CallContext().get(), request, &sent.response);
   return sent;
 }
 
@@ -80,7 +71,7 @@ std::vector<v1::AuditEntry> AuditLog(const std::string& address) {
     request.set_start(entries.size());
     request.set_count(1000);
     v1::Entries page;
-    grpc::Status status = stub->GetEntries(Context().get(), request, &page);
+    grpc::Status status = stub->GetEntries(CallContext().get(), request, &page);
     EXPECT_TRUE(status.ok()) << status.error_message();
     if (!status.ok() || page.entries().empty()) break;
     for (const auto& e : page.entries()) {
@@ -143,7 +134,7 @@ TEST_F(GatewaydTest, HealthIsServing) {
   grpc::ByteBuffer request(&empty, 1);
   grpc::ByteBuffer response;
   std::promise<grpc::Status> done;
-  auto context = Context();
+  auto context = CallContext();
   stub.UnaryCall(context.get(), "/grpc.health.v1.Health/Check",
                  grpc::StubOptions(), &request, &response,
                  [&done](grpc::Status s) { done.set_value(s); });
@@ -203,14 +194,14 @@ TEST_F(GatewaydTest, SendAlertStoresOnceWithPendingDeliveriesAndAudit) {
   v1::AlertRecord record;
   auto investigator = v1::AlertService::NewStub(
       ChannelAs(address(), "CN-MPS", "investigator", "investigator1"));
-  ASSERT_TRUE(investigator->GetAlert(Context().get(), get, &record).ok());
+  ASSERT_TRUE(investigator->GetAlert(CallContext().get(), get, &record).ok());
   EXPECT_FALSE(record.redacted());
   EXPECT_EQ(record.deliveries_size(), 2);
   EXPECT_EQ(record.envelope().payload(), envelope.payload());
 
   auto thai = v1::AlertService::NewStub(
       ChannelAs(address(), "TH-RTP", "liaison", "liaison1"));
-  ASSERT_TRUE(thai->GetAlert(Context().get(), get, &record).ok());
+  ASSERT_TRUE(thai->GetAlert(CallContext().get(), get, &record).ok());
   EXPECT_TRUE(record.redacted());
   ASSERT_EQ(record.deliveries_size(), 1);
   EXPECT_EQ(record.deliveries(0).recipient(), "TH-RTP");
@@ -392,7 +383,7 @@ grpc::Status UpdateCase(const std::string& address,
   auto stub = v1::CaseService::NewStub(ChannelAs(address, agency, role, user));
   v1::UpdateCaseStatusRequest request;
   *request.mutable_envelope() = envelope;
-  return stub->UpdateCaseStatus(Context().get(), request, out);
+  return stub->UpdateCaseStatus(CallContext().get(), request, out);
 }
 
 TEST_F(GatewaydTest, CasesAreSharedWithRecipientsAndHiddenFromOthers) {
@@ -405,7 +396,7 @@ TEST_F(GatewaydTest, CasesAreSharedWithRecipientsAndHiddenFromOthers) {
   v1::GetCaseStatusRequest get;
   get.set_case_ref("CASE-SHARE-1");
   v1::CaseStatus status;
-  ASSERT_TRUE(thai->GetCaseStatus(Context().get(), get, &status).ok());
+  ASSERT_TRUE(thai->GetCaseStatus(CallContext().get(), get, &status).ok());
   EXPECT_EQ(status.owner_agency(), "CN-MPS");
   EXPECT_EQ(status.state(), v1::CaseStatus::OPEN);
   EXPECT_THAT(status.shared_with(), ::testing::ElementsAre("TH-RTP"));
@@ -414,7 +405,7 @@ TEST_F(GatewaydTest, CasesAreSharedWithRecipientsAndHiddenFromOthers) {
   // A liaison of an agency the case is not shared with learns nothing.
   auto lao = v1::CaseService::NewStub(
       ChannelAs(address(), "LA-MPS", "liaison", "liaison1"));
-  grpc::Status hidden = lao->GetCaseStatus(Context().get(), get, &status);
+  grpc::Status hidden = lao->GetCaseStatus(CallContext().get(), get, &status);
   EXPECT_EQ(hidden.error_code(), grpc::StatusCode::NOT_FOUND);
   ExpectRefusalAudited("CaseService.GetCaseStatus",
                        grpc::StatusCode::NOT_FOUND);
@@ -424,26 +415,26 @@ TEST_F(GatewaydTest, CasesAreSharedWithRecipientsAndHiddenFromOthers) {
   v1::GetAlertRequest get_alert;
   get_alert.set_alert_id("IT-SHARE-1");
   v1::AlertRecord record;
-  EXPECT_EQ(
-      lao_alerts->GetAlert(Context().get(), get_alert, &record).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(lao_alerts->GetAlert(CallContext().get(), get_alert, &record)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
   ExpectRefusalAudited("AlertService.GetAlert", grpc::StatusCode::NOT_FOUND);
 
   // Lists are filtered the same way.
   v1::ListCasesRequest list;
   list.set_page_size(1000);
   v1::ListCasesResponse cases;
-  ASSERT_TRUE(thai->ListCases(Context().get(), list, &cases).ok());
+  ASSERT_TRUE(thai->ListCases(CallContext().get(), list, &cases).ok());
   bool listed = false;
   for (const auto& c : cases.cases()) listed |= c.case_ref() == "CASE-SHARE-1";
   EXPECT_TRUE(listed);
-  ASSERT_TRUE(lao->ListCases(Context().get(), list, &cases).ok());
+  ASSERT_TRUE(lao->ListCases(CallContext().get(), list, &cases).ok());
   for (const auto& c : cases.cases()) EXPECT_NE(c.case_ref(), "CASE-SHARE-1");
 
   v1::ListAlertsRequest list_alerts;
   v1::ListAlertsResponse alerts;
   ASSERT_TRUE(
-      lao_alerts->ListAlerts(Context().get(), list_alerts, &alerts).ok());
+      lao_alerts->ListAlerts(CallContext().get(), list_alerts, &alerts).ok());
   for (const auto& a : alerts.alerts())
     EXPECT_NE(a.alert().alert_id(), "IT-SHARE-1");
 }
@@ -463,7 +454,7 @@ TEST_F(GatewaydTest, ListAlertsPagesThroughEverythingOnce) {
   std::vector<std::string> seen;
   for (int pages = 0; pages < 10; ++pages) {
     v1::ListAlertsResponse page;
-    ASSERT_TRUE(stub->ListAlerts(Context().get(), request, &page).ok());
+    ASSERT_TRUE(stub->ListAlerts(CallContext().get(), request, &page).ok());
     for (const auto& a : page.alerts()) {
       seen.push_back(a.alert().alert_id());
       EXPECT_TRUE(a.redacted());
@@ -476,7 +467,7 @@ TEST_F(GatewaydTest, ListAlertsPagesThroughEverythingOnce) {
                                      "IT-PAGE-3", "IT-PAGE-4"));
   request.set_page_token("not-a-token");
   v1::ListAlertsResponse page;
-  EXPECT_EQ(stub->ListAlerts(Context().get(), request, &page).error_code(),
+  EXPECT_EQ(stub->ListAlerts(CallContext().get(), request, &page).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
@@ -563,7 +554,8 @@ TEST_F(GatewaydTest, LaterCapabilitiesAnswerUnimplementedByName) {
       ChannelAs(address(), "CN-MFA", "reviewer", "reviewer1"));
   v1::ListRepatriationRequests request;
   v1::ListRepatriationResponse response;
-  grpc::Status status = stub->ListRequests(Context().get(), request, &response);
+  grpc::Status status =
+      stub->ListRequests(CallContext().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_THAT(status.error_message(),
               HasSubstr("gw.v1.RepatriationService/ListRequests"));
@@ -589,7 +581,7 @@ TEST(GatewaydDurabilityTest, SigkillRightAfterSendAlertLosesNothing) {
   v1::GetAlertRequest get;
   get.set_alert_id("IT-KILL-1");
   v1::AlertRecord record;
-  ASSERT_TRUE(stub->GetAlert(Context().get(), get, &record).ok());
+  ASSERT_TRUE(stub->GetAlert(CallContext().get(), get, &record).ok());
   EXPECT_EQ(record.payload_sha256(), sent.response.payload_sha256());
   ASSERT_EQ(record.deliveries_size(), 2);
   for (const auto& delivery : record.deliveries()) {
@@ -642,13 +634,14 @@ TEST(GatewaydP256Test, P256PkiServesAndVerifiesEcdsaSignatures) {
   v1::SendAlertRequest request;
   *request.mutable_envelope() = envelope;
   v1::SendAlertResponse response;
-  grpc::Status status = stub->SendAlert(Context().get(), request, &response);
+  grpc::Status status =
+      stub->SendAlert(CallContext().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.deliveries(0).recipient(), "MM-MPF");
 
   (*request.mutable_envelope()->mutable_signatures(0)->mutable_sig())[10] ^=
       0x40;
-  status = stub->SendAlert(Context().get(), request, &response);
+  status = stub->SendAlert(CallContext().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 }  // namespace

@@ -11,9 +11,8 @@
 #include "tests/support/dev_pki.h"
 
 namespace gw::testing {
-namespace {
 
-std::string Slurp(const std::string& path) {
+std::string ReadFileForTest(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) ADD_FAILURE() << "cannot read " << path;
   std::stringstream text;
@@ -21,7 +20,17 @@ std::string Slurp(const std::string& path) {
   return text.str();
 }
 
-}  // namespace
+std::unique_ptr<grpc::ClientContext> CallContext() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(30));
+  return context;
+}
+
+std::vector<std::string> GatewayArgs(const std::string& data_dir) {
+  return {"--data=" + data_dir, "--pki=" + DevPki::Get().dir(),
+          absl::StrCat("--policies=", GW_SOURCE_DIR, "/policies")};
+}
 
 std::string UserCertBase(const std::string& agency, const std::string& role,
                          const std::string& user) {
@@ -33,11 +42,11 @@ std::shared_ptr<grpc::Channel> ChannelWithCert(const std::string& address,
                                                const std::string& server_agency,
                                                const std::string& pki_dir) {
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = Slurp(
+  ssl.pem_root_certs = ReadFileForTest(
       pki_dir.empty() ? DevPki::Get().CaCert(server_agency)
                       : absl::StrCat(pki_dir, "/", server_agency, "/ca.crt"));
-  ssl.pem_private_key = Slurp(cert_base + ".key");
-  ssl.pem_cert_chain = Slurp(cert_base + ".crt");
+  ssl.pem_private_key = ReadFileForTest(cert_base + ".key");
+  ssl.pem_cert_chain = ReadFileForTest(cert_base + ".crt");
   grpc::ChannelArguments args;
   args.SetSslTargetNameOverride("localhost");
   args.SetMaxReceiveMessageSize(64 << 20);

@@ -44,6 +44,16 @@ gw::v1::Envelope SignedEnvelopeBytes(const std::string& payload_type,
 std::string UserCertBase(const std::string& agency, const std::string& role,
                          const std::string& user);
 
+// A client context with a 30 s deadline.
+std::unique_ptr<grpc::ClientContext> CallContext();
+
+// gatewayd arguments for a gateway on `data_dir` with the test dev PKI and
+// the project's policies/.
+std::vector<std::string> GatewayArgs(const std::string& data_dir);
+
+// The bytes of `path` (a test failure if unreadable).
+std::string ReadFileForTest(const std::string& path);
+
 // A valid fictional MISSING_PERSON alert from CN-MPS investigator1.
 gw::v1::CaseAlert SampleAlert(const std::string& alert_id,
                               const std::string& case_ref,
