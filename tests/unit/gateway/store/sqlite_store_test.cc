@@ -26,6 +26,7 @@
 #include "gateway/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/scoped_temp_dir.h"
 
 namespace gw::store {
 namespace {
@@ -42,24 +43,7 @@ constexpr int64_t kBaseTime = 1700000000;  // seconds since the epoch
 // ---------------------------------------------------------------------------
 // Factories: one per Store implementation.
 
-// A fresh directory under the test temp dir, removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "gw_store_test.XXXXXX";
-    const char* made = mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr) << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::gw::testing::ScopedTempDir;
 
 class SqliteStoreFactory {
  public:
