@@ -11,8 +11,10 @@
 //    its record, its outbox rows and its audit entry are stored together or
 //    not at all, and a write that fails (e.g. ALREADY_EXISTS) leaves no trace
 //    while the other writes of the batch still commit.
-//  * Every successful write appends exactly one audit entry. A failed write
-//    appends nothing; the caller audits the refusal with an AppendAudit.
+//  * Every successful write appends exactly one audit entry (an
+//    UpdateDelivery without `audit` and a SaveCheckpoint append none). A
+//    failed write appends nothing; the caller audits the refusal with an
+//    AppendAudit.
 //  * When Commit() returns OK, every write whose result.status is OK is
 //    durable (fsync'd); a crash after that loses none of them.
 // Reads:
@@ -57,9 +59,34 @@ namespace gw::store {
 // Errors (result.status):
 //  ALREADY_EXISTS     alert_id exists with a different payload_sha256
 //  PERMISSION_DENIED  the case exists and is owned by another agency
+//
+// Inbound alerts (`inbound` set: the alert came from a partner through an
+// adapter) are deduplicated first by the partner's message
+// (partners/README.md §2.2), before alert_id:
+//  * (sender_agency, message_id) seen before with the same received_sha256:
+//    changes nothing, duplicate = true, with the record, leaf index and
+//    receipt_warnings of that first message (so the partner gets the
+//    receipt it got the first time);
+//  * seen before with another received_sha256: ALREADY_EXISTS
+//    "gw-message-id: <id> was used before for a different payload";
+//  * new: handled as above by alert_id; when the alert is stored, the
+//    message (id, digest, warnings) is stored with it. An alert_id
+//    duplicate under a new message id stores nothing.
+// Inbound records carry no deliveries: a gateway never forwards a
+// partner's alert onward.
+struct InboundOrigin {
+  std::string sender_agency;
+  std::string message_id;
+  // Lowercase hex SHA-256 of what the partner sent (its ICD's digest).
+  std::string received_sha256;
+  // Remarks for the partner's receipt (e.g. ZAWGYI_CONVERTED).
+  std::vector<gw::v1::ReceiptWarning> receipt_warnings;
+};
+
 struct AcceptAlert {
   gw::v1::AlertRecord record;
   gw::v1::AuditEntry audit;
+  std::optional<InboundOrigin> inbound = std::nullopt;
 };
 
 // Apply one signed case status update. `update` is the verified payload
@@ -81,6 +108,25 @@ struct UpdateCase {
   gw::v1::AuditEntry audit;
 };
 
+// Record the progress of one delivery (the delivery engine, an operator).
+// Finds the delivery by `message_id` and sets, from `delivery`: state,
+// attempts, next_attempt_at, reason, receipt, and message_id (a new id
+// only when an operator re-queues a dead letter, partners/README.md §2.4;
+// otherwise the same). updated_at becomes `at`. Appends `audit` when set:
+// acknowledged, dead-lettered, cancelled, re-queued. Retry bookkeeping
+// (RETRYING with its next attempt time) appends none: it is transport
+// noise, and GetAlert shows it anyway.
+// Errors (result.status):
+//  NOT_FOUND            no delivery has message_id
+//  FAILED_PRECONDITION  the delivery is ACKNOWLEDGED (final, never changes)
+//  ALREADY_EXISTS       the new message_id belongs to another delivery
+struct UpdateDelivery {
+  std::string message_id;
+  gw::v1::Delivery delivery;
+  absl::Time at;
+  std::optional<gw::v1::AuditEntry> audit = std::nullopt;
+};
+
 // Append one audit entry and nothing else (refusals, reads worth auditing).
 struct AppendAudit {
   gw::v1::AuditEntry audit;
@@ -97,6 +143,19 @@ struct SaveCheckpoint {
   gw::v1::Checkpoint checkpoint;
 };
 
+// One delivery (outbox row) with what the delivery engine needs to order
+// it: per case, per partner, by priority (partners/README.md §2.5).
+struct DeliveryRow {
+  // Outbox order: acceptance order of the alerts, then recipient order.
+  int64_t seq = 0;
+  std::string alert_id;
+  std::string case_ref;
+  std::string origin_agency;
+  gw::v1::CaseAlert::Priority priority =
+      gw::v1::CaseAlert::PRIORITY_UNSPECIFIED;
+  gw::v1::Delivery delivery;
+};
+
 struct WriteResult {
   absl::Status status;
   // True when an identical write had already been committed.
@@ -110,13 +169,20 @@ struct WriteResult {
   // The exact bytes of this write's audit leaf (the first one's if
   // duplicate); empty for SaveCheckpoint.
   std::string audit_leaf_data;
+  // AcceptAlert with `inbound`: the warnings for the partner's receipt
+  // (the first message's if duplicate).
+  std::vector<gw::v1::ReceiptWarning> receipt_warnings;
+  // UpdateDelivery: the delivery after the write.
+  std::optional<DeliveryRow> delivery;
   // Filled after the commit by the ingest writer, not by the store: the
   // gateway's signed receipt for this write's audit leaf.
   std::optional<gw::v1::Receipt> receipt;
 };
 
 struct Write {
-  std::variant<AcceptAlert, UpdateCase, AppendAudit, SaveCheckpoint> op;
+  std::variant<AcceptAlert, UpdateCase, UpdateDelivery, AppendAudit,
+               SaveCheckpoint>
+      op;
   // Filled in by Store::Commit.
   WriteResult result;
 };
@@ -152,6 +218,23 @@ struct CaseQuery {
 
 struct CasePage {
   std::vector<gw::v1::CaseStatus> cases;
+  std::string next_page_token;
+};
+
+// Filters for ListDeliveries; empty fields match everything. Ordered by
+// seq, oldest first.
+struct DeliveryQuery {
+  std::string recipient;
+  std::string alert_id;
+  // Any of these states; empty = all.
+  std::vector<gw::v1::Delivery::State> states;
+  std::string page_token;
+  // 1..1000.
+  int page_size = 50;
+};
+
+struct DeliveryPage {
+  std::vector<DeliveryRow> deliveries;
   std::string next_page_token;
 };
 
@@ -212,6 +295,18 @@ class Store {
       absl::string_view case_ref) = 0;
   [[nodiscard]] virtual absl::StatusOr<CasePage> ListCases(
       const CaseQuery& query) = 0;
+
+  // Deliveries still to be sent (QUEUED, SENT, RETRYING), by seq: what the
+  // delivery engine resumes at start-up. Reads indexed columns only, no
+  // alert record (fast with a million rows queued).
+  [[nodiscard]] virtual absl::StatusOr<std::vector<DeliveryRow>>
+  PendingDeliveries() = 0;
+  // INVALID_ARGUMENT "page_token: ..." for a token this store did not issue.
+  [[nodiscard]] virtual absl::StatusOr<DeliveryPage> ListDeliveries(
+      const DeliveryQuery& query) = 0;
+  // NOT_FOUND if no delivery has this message id.
+  [[nodiscard]] virtual absl::StatusOr<DeliveryRow> GetDelivery(
+      absl::string_view message_id) = 0;
 
   // Number of audit entries so far.
   [[nodiscard]] virtual absl::StatusOr<uint64_t> AuditLogSize() = 0;

@@ -18,6 +18,7 @@ namespace {
 constexpr char kAlertToken[] = "fake-alerts:";
 constexpr char kCaseToken[] = "fake-cases:";
 constexpr char kAuditToken[] = "fake-audit:";
+constexpr char kDeliveryToken[] = "fake-deliveries:";
 
 // The leaf data of `entry`, as gateway/store/sqlite/audit_leaf_data.h makes
 // it (that library is SQLite's; the fake does not link it).
@@ -64,6 +65,48 @@ absl::StatusOr<size_t> OffsetFromToken(absl::string_view token,
 
 int ClampPageSize(int page_size) { return std::clamp(page_size, 1, 1000); }
 
+// SqliteStore keeps times in whole microseconds; so does the fake, so that
+// tests compare the same values over both.
+google::protobuf::Timestamp MicrosTimestamp(absl::Time t) {
+  return util::ToTimestamp(absl::FromUnixMicros(absl::ToUnixMicros(t)));
+}
+
+absl::Status ValidateInbound(const store::InboundOrigin& inbound,
+                             const gw::v1::AlertRecord& record) {
+  if (inbound.sender_agency.empty()) {
+    return absl::InvalidArgumentError("inbound.sender_agency: required");
+  }
+  if (inbound.message_id.empty()) {
+    return absl::InvalidArgumentError("inbound.message_id: required");
+  }
+  if (inbound.received_sha256.empty()) {
+    return absl::InvalidArgumentError("inbound.received_sha256: required");
+  }
+  if (record.deliveries_size() > 0) {
+    return absl::InvalidArgumentError(
+        "record.deliveries: must be empty for an inbound alert");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateUpdateDelivery(const store::UpdateDelivery& op) {
+  if (op.message_id.empty()) {
+    return absl::InvalidArgumentError("message_id: required");
+  }
+  if (op.delivery.message_id().empty()) {
+    return absl::InvalidArgumentError("delivery.message_id: required");
+  }
+  if (op.delivery.state() == gw::v1::Delivery::STATE_UNSPECIFIED) {
+    return absl::InvalidArgumentError("delivery.state: required");
+  }
+  return absl::OkStatus();
+}
+
+bool IsPending(gw::v1::Delivery::State state) {
+  return state == gw::v1::Delivery::QUEUED || state == gw::v1::Delivery::SENT ||
+         state == gw::v1::Delivery::RETRYING;
+}
+
 }  // namespace
 
 absl::Status FakeStore::Commit(absl::Span<store::Write* const> batch) {
@@ -87,6 +130,8 @@ void FakeStore::Apply(store::Write* write) {
     ApplyAlert(*alert, &write->result);
   } else if (auto* update = std::get_if<store::UpdateCase>(&write->op)) {
     ApplyUpdate(*update, &write->result);
+  } else if (auto* delivery = std::get_if<store::UpdateDelivery>(&write->op)) {
+    ApplyDelivery(*delivery, &write->result);
   } else if (auto* audit = std::get_if<store::AppendAudit>(&write->op)) {
     AppendLeaf(audit->audit, &write->result);
   } else if (auto* save = std::get_if<store::SaveCheckpoint>(&write->op)) {
@@ -119,25 +164,65 @@ void FakeStore::ApplyCheckpoint(const gw::v1::Checkpoint& checkpoint,
 
 void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
   const gw::v1::CaseAlert& alert = op.record.alert();
+  std::string inbound_key;
+  if (op.inbound.has_value()) {
+    const store::InboundOrigin& inbound = *op.inbound;
+    if (absl::Status status = ValidateInbound(inbound, op.record);
+        !status.ok()) {
+      result->status = std::move(status);
+      return;
+    }
+    inbound_key = absl::StrCat(inbound.sender_agency, "\n", inbound.message_id);
+    if (auto it = inbound_.find(inbound_key); it != inbound_.end()) {
+      if (it->second.received_sha256 != inbound.received_sha256) {
+        result->status = absl::AlreadyExistsError(
+            absl::StrCat("gw-message-id: ", inbound.message_id,
+                         " was used before for a different payload"));
+        return;
+      }
+      const StoredAlert& first = alerts_.at(it->second.alert_id);
+      result->duplicate = true;
+      result->alert = RecordOf(first);
+      ReportLeaf(it->second.audit_leaf_index, result);
+      result->case_status = cases_[first.record.alert().case_ref()];
+      result->receipt_warnings = it->second.receipt_warnings;
+      return;
+    }
+  }
   if (auto it = alerts_.find(alert.alert_id()); it != alerts_.end()) {
     if (it->second.record.payload_sha256() != op.record.payload_sha256()) {
       result->status = absl::AlreadyExistsError(
-          absl::StrCat("alert_id: ", alert.alert_id(),
-                       " was used with a different payload"));
+          "payload.alert_id: already accepted with a different payload");
       return;
     }
     result->duplicate = true;
-    result->alert = it->second.record;
+    result->alert = RecordOf(it->second);
     ReportLeaf(it->second.audit_leaf_index, result);
     result->case_status = cases_[alert.case_ref()];
+    // Under a new message id: this message's own warnings (as SQLite).
+    if (op.inbound.has_value()) {
+      result->receipt_warnings = op.inbound->receipt_warnings;
+    }
     return;
   }
   auto case_it = cases_.find(alert.case_ref());
   if (case_it != cases_.end() &&
       case_it->second.owner_agency() != alert.origin_agency()) {
-    result->status = absl::PermissionDeniedError(absl::StrCat(
-        "case_ref: ", alert.case_ref(), " is owned by another agency"));
+    result->status = absl::PermissionDeniedError(
+        "payload.case_ref: the case is owned by another agency");
     return;
+  }
+  for (int i = 0; i < op.record.deliveries_size(); ++i) {
+    const std::string& message_id = op.record.deliveries(i).message_id();
+    bool reused = delivery_by_message_id_.count(message_id) > 0;
+    for (int j = 0; j < i; ++j) {
+      reused = reused || op.record.deliveries(j).message_id() == message_id;
+    }
+    if (reused) {
+      result->status = absl::InternalError(absl::StrCat(
+          "record.deliveries[", i, "].message_id: already in the outbox"));
+      return;
+    }
   }
   if (case_it == cases_.end()) {
     gw::v1::CaseStatus created;
@@ -163,10 +248,84 @@ void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
   event->set_payload_sha256(op.record.payload_sha256());
 
   AppendLeaf(op.audit, result);
-  alerts_[alert.alert_id()] = StoredAlert{op.record, result->audit_leaf_index};
+  StoredAlert stored{op.record, result->audit_leaf_index, {}};
+  stored.record.clear_deliveries();
+  for (const gw::v1::Delivery& delivery : op.record.deliveries()) {
+    store::DeliveryRow row;
+    row.seq = ++last_delivery_seq_;
+    row.alert_id = alert.alert_id();
+    row.case_ref = alert.case_ref();
+    row.origin_agency = alert.origin_agency();
+    row.priority = alert.priority();
+    row.delivery = delivery;
+    delivery_by_message_id_[delivery.message_id()] = row.seq;
+    stored.delivery_seqs.push_back(row.seq);
+    deliveries_[row.seq] = std::move(row);
+  }
+  alerts_[alert.alert_id()] = std::move(stored);
   alert_order_.push_back(alert.alert_id());
+  if (op.inbound.has_value()) {
+    inbound_[inbound_key] =
+        StoredInbound{op.inbound->received_sha256, alert.alert_id(),
+                      result->audit_leaf_index, op.inbound->receipt_warnings};
+    result->receipt_warnings = op.inbound->receipt_warnings;
+  }
   result->alert = op.record;
   result->case_status = status;
+}
+
+void FakeStore::ApplyDelivery(store::UpdateDelivery& op,
+                              store::WriteResult* result) {
+  if (absl::Status status = ValidateUpdateDelivery(op); !status.ok()) {
+    result->status = std::move(status);
+    return;
+  }
+  auto id_it = delivery_by_message_id_.find(op.message_id);
+  if (id_it == delivery_by_message_id_.end()) {
+    result->status = absl::NotFoundError("message_id: no delivery has this id");
+    return;
+  }
+  store::DeliveryRow& row = deliveries_.at(id_it->second);
+  if (row.delivery.state() == gw::v1::Delivery::ACKNOWLEDGED) {
+    result->status = absl::FailedPreconditionError(
+        "message_id: the delivery is acknowledged, which is final");
+    return;
+  }
+  const std::string& new_id = op.delivery.message_id();
+  if (new_id != op.message_id && delivery_by_message_id_.count(new_id) > 0) {
+    result->status = absl::AlreadyExistsError(
+        "delivery.message_id: belongs to another delivery");
+    return;
+  }
+  if (op.audit.has_value()) AppendLeaf(*op.audit, result);
+  delivery_by_message_id_.erase(id_it);
+  delivery_by_message_id_[new_id] = row.seq;
+  gw::v1::Delivery& delivery = row.delivery;
+  delivery.set_message_id(new_id);
+  delivery.set_state(op.delivery.state());
+  *delivery.mutable_updated_at() = MicrosTimestamp(op.at);
+  delivery.set_attempts(op.delivery.attempts());
+  if (op.delivery.has_next_attempt_at()) {
+    *delivery.mutable_next_attempt_at() =
+        MicrosTimestamp(util::FromTimestamp(op.delivery.next_attempt_at()));
+  } else {
+    delivery.clear_next_attempt_at();
+  }
+  delivery.set_reason(op.delivery.reason());
+  if (op.delivery.has_receipt()) {
+    *delivery.mutable_receipt() = op.delivery.receipt();
+  } else {
+    delivery.clear_receipt();
+  }
+  result->delivery = row;
+}
+
+gw::v1::AlertRecord FakeStore::RecordOf(const StoredAlert& stored) const {
+  gw::v1::AlertRecord record = stored.record;
+  for (int64_t seq : stored.delivery_seqs) {
+    *record.add_deliveries() = deliveries_.at(seq).delivery;
+  }
+  return record;
 }
 
 void FakeStore::ApplyUpdate(store::UpdateCase& op, store::WriteResult* result) {
@@ -238,7 +397,7 @@ absl::StatusOr<gw::v1::AlertRecord> FakeStore::GetAlert(
   auto it = alerts_.find(std::string(alert_id));
   if (it == alerts_.end())
     return absl::NotFoundError("alert_id: no such alert");
-  return it->second.record;
+  return RecordOf(it->second);
 }
 
 absl::StatusOr<store::AlertPage> FakeStore::ListAlerts(
@@ -246,9 +405,10 @@ absl::StatusOr<store::AlertPage> FakeStore::ListAlerts(
   absl::MutexLock lock(&mu_);
   auto offset = OffsetFromToken(query.page_token, kAlertToken);
   if (!offset.ok()) return offset.status();
-  std::vector<const gw::v1::AlertRecord*> matches;
+  std::vector<const StoredAlert*> matches;
   for (const std::string& id : alert_order_) {
-    const gw::v1::AlertRecord& record = alerts_[id].record;
+    const StoredAlert& stored = alerts_[id];
+    const gw::v1::AlertRecord& record = stored.record;
     const gw::v1::CaseAlert& alert = record.alert();
     if (!query.visible_to_agency.empty() &&
         alert.origin_agency() != query.visible_to_agency &&
@@ -262,12 +422,14 @@ absl::StatusOr<store::AlertPage> FakeStore::ListAlerts(
     if (!query.origin_agency.empty() &&
         alert.origin_agency() != query.origin_agency)
       continue;
-    matches.push_back(&record);
+    matches.push_back(&stored);
   }
   store::AlertPage page;
   const size_t end =
       std::min(matches.size(), *offset + ClampPageSize(query.page_size));
-  for (size_t i = *offset; i < end; ++i) page.alerts.push_back(*matches[i]);
+  for (size_t i = *offset; i < end; ++i) {
+    page.alerts.push_back(RecordOf(*matches[i]));
+  }
   if (end < matches.size())
     page.next_page_token = absl::StrCat(kAlertToken, end);
   return page;
@@ -307,6 +469,59 @@ absl::StatusOr<store::CasePage> FakeStore::ListCases(
   if (end < matches.size())
     page.next_page_token = absl::StrCat(kCaseToken, end);
   return page;
+}
+
+absl::StatusOr<std::vector<store::DeliveryRow>> FakeStore::PendingDeliveries() {
+  absl::MutexLock lock(&mu_);
+  std::vector<store::DeliveryRow> rows;
+  for (const auto& [seq, row] : deliveries_) {
+    if (IsPending(row.delivery.state())) rows.push_back(row);
+  }
+  return rows;
+}
+
+absl::StatusOr<store::DeliveryPage> FakeStore::ListDeliveries(
+    const store::DeliveryQuery& query) {
+  absl::MutexLock lock(&mu_);
+  int64_t after = 0;
+  if (!query.page_token.empty()) {
+    absl::string_view digits = query.page_token;
+    if (!absl::ConsumePrefix(&digits, kDeliveryToken) ||
+        !absl::SimpleAtoi(digits, &after) || after <= 0) {
+      return absl::InvalidArgumentError("page_token: not a token of this list");
+    }
+  }
+  const size_t page_size = static_cast<size_t>(ClampPageSize(query.page_size));
+  store::DeliveryPage page;
+  for (auto it = deliveries_.upper_bound(after); it != deliveries_.end();
+       ++it) {
+    const store::DeliveryRow& row = it->second;
+    if ((!query.recipient.empty() &&
+         row.delivery.recipient() != query.recipient) ||
+        (!query.alert_id.empty() && row.alert_id != query.alert_id) ||
+        (!query.states.empty() &&
+         std::find(query.states.begin(), query.states.end(),
+                   row.delivery.state()) == query.states.end())) {
+      continue;
+    }
+    if (page.deliveries.size() == page_size) {
+      page.next_page_token =
+          absl::StrCat(kDeliveryToken, page.deliveries.back().seq);
+      break;
+    }
+    page.deliveries.push_back(row);
+  }
+  return page;
+}
+
+absl::StatusOr<store::DeliveryRow> FakeStore::GetDelivery(
+    absl::string_view message_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = delivery_by_message_id_.find(std::string(message_id));
+  if (it == delivery_by_message_id_.end()) {
+    return absl::NotFoundError("message_id: no delivery has this id");
+  }
+  return deliveries_.at(it->second);
 }
 
 absl::StatusOr<uint64_t> FakeStore::AuditLogSize() {

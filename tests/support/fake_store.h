@@ -11,10 +11,17 @@
 //    can queue work behind a commit that is known to be in progress.
 //
 // It follows store.h's contract in a simple way: alerts and cases in maps,
-// the audit log as a vector of deterministically serialized AuditEntry
-// messages, the tree as an audit::CompactRange plus a map of every complete
-// node it reported, checkpoints in a map; page tokens "fake-alerts:N" /
-// "fake-cases:N" (an offset) and "fake-audit:N" (the leaf to resume at).
+// the outbox as a map of DeliveryRow by seq (alerts keep their records
+// without deliveries, which are filled in from the outbox on every read),
+// partner messages in a map by (sender, message id), the audit log as a
+// vector of deterministically serialized AuditEntry messages, the tree as
+// an audit::CompactRange plus a map of every complete node it reported,
+// checkpoints in a map; page tokens "fake-alerts:N" / "fake-cases:N" (an
+// offset), "fake-deliveries:N" (the last seq returned) and "fake-audit:N"
+// (the leaf to resume at). The new-write errors (inbound, UpdateDelivery,
+// the reads of the outbox) use SqliteStore's codes and field paths, so the
+// store conformance tests run over both; a message id reused across
+// deliveries is INTERNAL, as SQLite's UNIQUE constraint makes it.
 // SaveCheckpoint and VerifyAuditTree recompute roots naively from the
 // leaves. It is not durable and not fast; it exists so tests need neither
 // SQLite nor the disk.
@@ -53,6 +60,12 @@ class FakeStore final : public store::Store {
       absl::string_view case_ref) override;
   [[nodiscard]] absl::StatusOr<store::CasePage> ListCases(
       const store::CaseQuery& query) override;
+  [[nodiscard]] absl::StatusOr<std::vector<store::DeliveryRow>>
+  PendingDeliveries() override;
+  [[nodiscard]] absl::StatusOr<store::DeliveryPage> ListDeliveries(
+      const store::DeliveryQuery& query) override;
+  [[nodiscard]] absl::StatusOr<store::DeliveryRow> GetDelivery(
+      absl::string_view message_id) override;
   [[nodiscard]] absl::StatusOr<uint64_t> AuditLogSize() override;
   [[nodiscard]] absl::StatusOr<std::vector<store::AuditLeaf>> ReadAuditLog(
       uint64_t start, uint64_t count) override;
@@ -78,8 +91,17 @@ class FakeStore final : public store::Store {
 
  private:
   struct StoredAlert {
+    // Without deliveries: they live in deliveries_ (seqs in
+    // delivery_seqs).
     gw::v1::AlertRecord record;
     uint64_t audit_leaf_index = 0;
+    std::vector<int64_t> delivery_seqs;
+  };
+  struct StoredInbound {
+    std::string received_sha256;
+    std::string alert_id;
+    uint64_t audit_leaf_index = 0;
+    std::vector<gw::v1::ReceiptWarning> receipt_warnings;
   };
   struct StoredUpdate {
     std::string payload_sha256;
@@ -90,6 +112,11 @@ class FakeStore final : public store::Store {
   void ApplyAlert(store::AcceptAlert& op, store::WriteResult* result)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ApplyUpdate(store::UpdateCase& op, store::WriteResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ApplyDelivery(store::UpdateDelivery& op, store::WriteResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The stored record with its deliveries as they are now.
+  gw::v1::AlertRecord RecordOf(const StoredAlert& stored) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ApplyCheckpoint(const gw::v1::Checkpoint& checkpoint,
                        store::WriteResult* result)
@@ -118,6 +145,12 @@ class FakeStore final : public store::Store {
   std::vector<std::string> case_order_ ABSL_GUARDED_BY(mu_);
   // Keyed by case_ref + "\n" + update_id.
   std::map<std::string, StoredUpdate> updates_ ABSL_GUARDED_BY(mu_);
+  // The outbox by seq, and the seq of each current message id.
+  std::map<int64_t, store::DeliveryRow> deliveries_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> delivery_by_message_id_ ABSL_GUARDED_BY(mu_);
+  int64_t last_delivery_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  // Keyed by sender_agency + "\n" + message_id.
+  std::map<std::string, StoredInbound> inbound_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gw::testing

@@ -3,8 +3,10 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/store/sqlite/sqlite_outbox.h"
 #include "gateway/util/status_macros.h"
 
 namespace gw::store::sqlite {
@@ -15,10 +17,6 @@ using google::protobuf::util::TimeUtil;
 constexpr char kSelectAlert[] =
     "SELECT payload_sha256, audit_leaf_index, record FROM alerts "
     "WHERE alert_id = ?1";
-constexpr char kSelectDeliveries[] =
-    "SELECT recipient, state, message_id, updated_at_us, attempts, "
-    "next_attempt_at_us, reason, receipt FROM deliveries "
-    "WHERE alert_id = ?1 ORDER BY seq";
 constexpr char kSelectCaseOwner[] =
     "SELECT owner_agency FROM cases WHERE case_ref = ?1";
 constexpr char kSelectCase[] =
@@ -84,28 +82,12 @@ absl::StatusOr<std::optional<StoredAlert>> FindAlert(
 
 absl::Status AppendDeliveries(Connection* db, absl::string_view alert_id,
                               gw::v1::AlertRecord* record) {
-  GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare(kSelectDeliveries));
-  GW_RETURN_IF_ERROR(stmt.BindAll(alert_id));
-  return ForEachRow(stmt, [&]() -> absl::Status {
-    gw::v1::Delivery* delivery = record->add_deliveries();
-    delivery->set_recipient(stmt.ColumnText(0));
-    delivery->set_state(
-        static_cast<gw::v1::Delivery::State>(stmt.ColumnInt64(1)));
-    delivery->set_message_id(stmt.ColumnText(2));
-    if (std::optional<int64_t> at = stmt.ColumnOptionalInt64(3)) {
-      *delivery->mutable_updated_at() = TimestampFromMicros(*at);
-    }
-    delivery->set_attempts(static_cast<uint32_t>(stmt.ColumnInt64(4)));
-    if (std::optional<int64_t> at = stmt.ColumnOptionalInt64(5)) {
-      *delivery->mutable_next_attempt_at() = TimestampFromMicros(*at);
-    }
-    delivery->set_reason(stmt.ColumnText(6));
-    if (!stmt.ColumnIsNull(7)) {
-      GW_RETURN_IF_ERROR(ParseStored(
-          stmt.ColumnBlob(7), delivery->mutable_receipt(), "delivery receipt"));
-    }
-    return absl::OkStatus();
-  });
+  GW_ASSIGN_OR_RETURN(std::vector<DeliveryRow> rows,
+                      FindDeliveriesOfAlert(db, alert_id));
+  for (DeliveryRow& row : rows) {
+    *record->add_deliveries() = std::move(row.delivery);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<std::string>> FindCaseOwner(

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "gateway/store/sqlite/sqlite_audit_log.h"
+#include "gateway/store/sqlite/sqlite_outbox.h"
 #include "gateway/util/status_macros.h"
 
 namespace gw::store::sqlite {
@@ -134,6 +135,50 @@ CREATE TABLE audit_checkpoints(
 );
 )sql",
      BackfillAuditTables},
+    {3, R"sql(
+-- What the delivery engine orders the outbox by (partners/README.md 2.5:
+-- per case, per partner, by priority), copied from the alert when the row
+-- is written so that PendingDeliveries never reads an alert record.
+ALTER TABLE deliveries ADD COLUMN case_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN origin_agency TEXT NOT NULL DEFAULT '';
+-- gw.v1.CaseAlert.Priority; filled in from the alert records by
+-- BackfillDeliveryPriority (sqlite_outbox.h), which SQL cannot parse.
+ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+UPDATE deliveries SET (case_ref, origin_agency) =
+  (SELECT a.case_ref, a.origin_agency FROM alerts a
+   WHERE a.alert_id = deliveries.alert_id);
+
+-- The deliveries still to be sent (QUEUED, SENT, RETRYING) in outbox
+-- order: the delivery engine's start-up read walks only these, however
+-- many acknowledged rows history holds. A query uses it only when it
+-- spells the same literal condition.
+CREATE INDEX deliveries_pending ON deliveries(seq) WHERE state IN (1, 2, 4);
+-- ListDeliveries by recipient or by one state, each in seq order without a
+-- sort (SQLite appends the rowid, seq, to every index). The version-1
+-- index on (state, next_attempt_at_us), which no query uses, would order
+-- by time instead.
+DROP INDEX deliveries_by_state;
+CREATE INDEX deliveries_by_state_seq ON deliveries(state);
+CREATE INDEX deliveries_by_recipient ON deliveries(recipient);
+
+-- Messages accepted from partners (partners/README.md 2.2): the key
+-- (sending agency, message id), the digest of the bytes accepted, and what
+-- the first acceptance answered, so an exact duplicate gets the same
+-- receipt again. Written with the alert it carried, never changed.
+CREATE TABLE inbound_messages(
+  sender_agency    TEXT NOT NULL,
+  message_id       TEXT NOT NULL,
+  received_sha256  TEXT NOT NULL,     -- lowercase hex
+  alert_id         TEXT NOT NULL REFERENCES alerts(alert_id),
+  audit_leaf_index INTEGER NOT NULL REFERENCES audit_log(leaf_index),
+  received_at_us   INTEGER NOT NULL,  -- for the 400-day retention
+  -- A gw.v1.Receipt with only `warnings` set (no message of its own holds
+  -- a list of ReceiptWarning); NULL when there were none.
+  receipt_warnings BLOB,
+  PRIMARY KEY(sender_agency, message_id)
+) WITHOUT ROWID;
+)sql",
+     BackfillDeliveryPriority},
 };
 
 int VersionOfLastStep() {

@@ -16,6 +16,7 @@
 #include "gateway/audit/proof_nodes.h"
 #include "gateway/store/sqlite/sqlite_audit_log.h"
 #include "gateway/store/sqlite/sqlite_audit_verify.h"
+#include "gateway/store/sqlite/sqlite_outbox.h"
 #include "gateway/store/sqlite/sqlite_queries.h"
 #include "gateway/store/sqlite/sqlite_schema.h"
 #include "gateway/util/status_macros.h"
@@ -39,6 +40,7 @@ constexpr char kReaderCacheSize[] = "PRAGMA cache_size = -16384";  // 16 MiB
 // row returned.
 constexpr absl::string_view kAlertPageTokenPrefix = "a";
 constexpr absl::string_view kCasePageTokenPrefix = "c";
+constexpr absl::string_view kDeliveryPageTokenPrefix = "d";
 // SearchAudit's token holds the leaf index to resume at, plus one (tokens
 // are positive).
 constexpr absl::string_view kAuditPageTokenPrefix = "l";
@@ -46,10 +48,6 @@ constexpr char kInsertAlert[] =
     "INSERT INTO alerts(alert_id, origin_agency, case_ref, kind, "
     "payload_sha256, received_at_us, audit_leaf_index, record) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-constexpr char kInsertDelivery[] =
-    "INSERT INTO deliveries(alert_id, recipient, message_id, state, "
-    "updated_at_us, attempts, next_attempt_at_us, reason, receipt) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 constexpr char kInsertCase[] =
     "INSERT INTO cases(case_ref, owner_agency, state, created_at_us, "
     "updated_at_us) VALUES (?1, ?2, ?3, ?4, ?4)";
@@ -208,34 +206,6 @@ absl::StatusOr<std::string> SerializeWithoutDeliveries(
   return bytes;
 }
 
-absl::Status InsertDeliveries(Connection* db,
-                              const gw::v1::AlertRecord& record) {
-  for (const gw::v1::Delivery& delivery : record.deliveries()) {
-    std::optional<std::string> receipt;
-    if (delivery.has_receipt()) {
-      GW_ASSIGN_OR_RETURN(receipt, Serialize(delivery.receipt(), "receipt"));
-    }
-    std::optional<int64_t> updated_at;
-    if (delivery.has_updated_at()) {
-      updated_at = sqlite::MicrosFromTimestamp(delivery.updated_at());
-    }
-    std::optional<int64_t> next_attempt_at;
-    if (delivery.has_next_attempt_at()) {
-      next_attempt_at = sqlite::MicrosFromTimestamp(delivery.next_attempt_at());
-    }
-    GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare(kInsertDelivery));
-    GW_RETURN_IF_ERROR(stmt.BindAll(
-        record.alert().alert_id(), delivery.recipient(), delivery.message_id(),
-        static_cast<int64_t>(delivery.state()), updated_at,
-        static_cast<int64_t>(delivery.attempts()), next_attempt_at,
-        delivery.reason(),
-        receipt.has_value() ? std::optional<Blob>(Blob{*receipt})
-                            : std::nullopt));
-    GW_RETURN_IF_ERROR(stmt.Run());
-  }
-  return absl::OkStatus();
-}
-
 absl::Status InsertCaseEvent(Connection* db, absl::string_view case_ref,
                              const gw::v1::CaseEvent& event) {
   GW_ASSIGN_OR_RETURN(std::string bytes, Serialize(event, "case event"));
@@ -282,10 +252,68 @@ absl::Status FileAlertUnderCase(Connection* db,
   return absl::OkStatus();
 }
 
+absl::Status ValidateInbound(const InboundOrigin& inbound,
+                             const gw::v1::AlertRecord& record) {
+  if (inbound.sender_agency.empty()) {
+    return absl::InvalidArgumentError("inbound.sender_agency: required");
+  }
+  if (inbound.message_id.empty()) {
+    return absl::InvalidArgumentError("inbound.message_id: required");
+  }
+  if (inbound.received_sha256.empty()) {
+    return absl::InvalidArgumentError("inbound.received_sha256: required");
+  }
+  // A gateway never forwards a partner's alert onward (store.h).
+  if (record.deliveries_size() > 0) {
+    return absl::InvalidArgumentError(
+        "record.deliveries: must be empty for an inbound alert");
+  }
+  return absl::OkStatus();
+}
+
+// Reports, as a duplicate, the alert `alert_id` stored by the write whose
+// audit leaf is `leaf_index`.
+absl::Status ReportDuplicateAlert(Connection* db, absl::string_view alert_id,
+                                  uint64_t leaf_index, WriteResult* result) {
+  GW_ASSIGN_OR_RETURN(std::optional<sqlite::StoredAlert> stored,
+                      sqlite::FindAlert(db, alert_id));
+  if (!stored.has_value()) {
+    return absl::InternalError(
+        "sqlite: inbound_messages names an alert that is not stored");
+  }
+  result->duplicate = true;
+  GW_RETURN_IF_ERROR(ReportFirstLeaf(db, leaf_index, result));
+  GW_ASSIGN_OR_RETURN(result->case_status,
+                      sqlite::FindCase(db, stored->record.alert().case_ref()));
+  result->alert = std::move(stored->record);
+  return absl::OkStatus();
+}
+
 absl::Status Apply(Connection* db, AcceptAlert& op, audit::CompactRange* range,
                    WriteResult* result) {
   GW_RETURN_IF_ERROR(ValidateAcceptAlert(op.record));
   const gw::v1::CaseAlert& alert = op.record.alert();
+
+  // A partner's message is deduplicated by its id before the alert is
+  // (partners/README.md 2.2): an exact resend gets its first answer back.
+  if (op.inbound.has_value()) {
+    const InboundOrigin& inbound = *op.inbound;
+    GW_RETURN_IF_ERROR(ValidateInbound(inbound, op.record));
+    GW_ASSIGN_OR_RETURN(std::optional<sqlite::StoredInboundMessage> seen,
+                        sqlite::FindInboundMessage(db, inbound.sender_agency,
+                                                   inbound.message_id));
+    if (seen.has_value()) {
+      if (seen->received_sha256 != inbound.received_sha256) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("gw-message-id: ", inbound.message_id,
+                         " was used before for a different payload"));
+      }
+      GW_RETURN_IF_ERROR(ReportDuplicateAlert(db, seen->alert_id,
+                                              seen->audit_leaf_index, result));
+      result->receipt_warnings = std::move(seen->receipt_warnings);
+      return absl::OkStatus();
+    }
+  }
 
   GW_ASSIGN_OR_RETURN(std::optional<sqlite::StoredAlert> stored,
                       sqlite::FindAlert(db, alert.alert_id()));
@@ -293,6 +321,11 @@ absl::Status Apply(Connection* db, AcceptAlert& op, audit::CompactRange* range,
     if (stored->payload_sha256 != op.record.payload_sha256()) {
       return absl::AlreadyExistsError(
           "payload.alert_id: already accepted with a different payload");
+    }
+    // Under a new message id nothing is stored; this message's own
+    // warnings describe the bytes it carried.
+    if (op.inbound.has_value()) {
+      result->receipt_warnings = op.inbound->receipt_warnings;
     }
     result->duplicate = true;
     GW_RETURN_IF_ERROR(ReportFirstLeaf(db, stored->audit_leaf_index, result));
@@ -312,6 +345,8 @@ absl::Status Apply(Connection* db, AcceptAlert& op, audit::CompactRange* range,
 
   GW_RETURN_IF_ERROR(AppendEntry(db, op.audit, range, result));
   GW_RETURN_IF_ERROR(FileAlertUnderCase(db, op.record, owner.has_value()));
+  const int64_t received_at_us =
+      sqlite::MicrosFromTimestamp(op.record.received_at());
   {
     GW_ASSIGN_OR_RETURN(std::string record_bytes,
                         SerializeWithoutDeliveries(&op.record));
@@ -319,11 +354,17 @@ absl::Status Apply(Connection* db, AcceptAlert& op, audit::CompactRange* range,
     GW_RETURN_IF_ERROR(stmt.BindAll(
         alert.alert_id(), alert.origin_agency(), alert.case_ref(),
         static_cast<int64_t>(alert.kind()), op.record.payload_sha256(),
-        sqlite::MicrosFromTimestamp(op.record.received_at()),
-        static_cast<int64_t>(result->audit_leaf_index), Blob{record_bytes}));
+        received_at_us, static_cast<int64_t>(result->audit_leaf_index),
+        Blob{record_bytes}));
     GW_RETURN_IF_ERROR(stmt.Run());
   }
-  GW_RETURN_IF_ERROR(InsertDeliveries(db, op.record));
+  GW_RETURN_IF_ERROR(sqlite::InsertDeliveries(db, op.record));
+  if (op.inbound.has_value()) {
+    GW_RETURN_IF_ERROR(
+        sqlite::InsertInboundMessage(db, *op.inbound, alert.alert_id(),
+                                     result->audit_leaf_index, received_at_us));
+    result->receipt_warnings = op.inbound->receipt_warnings;
+  }
 
   GW_ASSIGN_OR_RETURN(result->case_status,
                       sqlite::FindCase(db, alert.case_ref()));
@@ -415,6 +456,52 @@ absl::Status Apply(Connection* db, UpdateCase& op, audit::CompactRange* range,
 
   GW_ASSIGN_OR_RETURN(result->case_status,
                       sqlite::FindCase(db, update.case_ref()));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateUpdateDelivery(const UpdateDelivery& op) {
+  if (op.message_id.empty()) {
+    return absl::InvalidArgumentError("message_id: required");
+  }
+  if (op.delivery.message_id().empty()) {
+    return absl::InvalidArgumentError("delivery.message_id: required");
+  }
+  if (op.delivery.state() == gw::v1::Delivery::STATE_UNSPECIFIED) {
+    return absl::InvalidArgumentError("delivery.state: required");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Apply(Connection* db, UpdateDelivery& op,
+                   audit::CompactRange* range, WriteResult* result) {
+  GW_RETURN_IF_ERROR(ValidateUpdateDelivery(op));
+  GW_ASSIGN_OR_RETURN(std::optional<DeliveryRow> current,
+                      sqlite::FindDelivery(db, op.message_id));
+  if (!current.has_value()) {
+    return absl::NotFoundError("message_id: no delivery has this id");
+  }
+  if (current->delivery.state() == gw::v1::Delivery::ACKNOWLEDGED) {
+    return absl::FailedPreconditionError(
+        "message_id: the delivery is acknowledged, which is final");
+  }
+  if (op.delivery.message_id() != op.message_id) {
+    GW_ASSIGN_OR_RETURN(std::optional<DeliveryRow> holder,
+                        sqlite::FindDelivery(db, op.delivery.message_id()));
+    if (holder.has_value()) {
+      return absl::AlreadyExistsError(
+          "delivery.message_id: belongs to another delivery");
+    }
+  }
+  GW_RETURN_IF_ERROR(
+      sqlite::SetDeliveryProgress(db, current->seq, op.delivery, op.at));
+  if (op.audit.has_value()) {
+    GW_RETURN_IF_ERROR(AppendEntry(db, *op.audit, range, result));
+  }
+  GW_ASSIGN_OR_RETURN(result->delivery,
+                      sqlite::FindDelivery(db, op.delivery.message_id()));
+  if (!result->delivery.has_value()) {
+    return absl::InternalError("sqlite: delivery missing after update");
+  }
   return absl::OkStatus();
 }
 
@@ -786,6 +873,49 @@ absl::StatusOr<CasePage> SqliteStore::ListCases(const CaseQuery& query) {
   if (more)
     page.next_page_token = PageTokenFromSeq(kCasePageTokenPrefix, last_seq);
   return page;
+}
+
+absl::StatusOr<std::vector<DeliveryRow>> SqliteStore::PendingDeliveries() {
+  ConnectionPool::Lease db = readers_.Acquire();
+  GW_ASSIGN_OR_RETURN(Transaction txn,
+                      Transaction::Begin(db.get(), Transaction::Kind::kRead));
+  GW_ASSIGN_OR_RETURN(std::vector<DeliveryRow> rows,
+                      sqlite::FindPendingDeliveries(db.get()));
+  GW_RETURN_IF_ERROR(txn.Commit());
+  return rows;
+}
+
+absl::StatusOr<DeliveryPage> SqliteStore::ListDeliveries(
+    const DeliveryQuery& query) {
+  GW_ASSIGN_OR_RETURN(
+      const int64_t after,
+      SeqFromPageToken(query.page_token, kDeliveryPageTokenPrefix));
+  const int page_size = std::clamp(query.page_size, 1, kMaxPageSize);
+  ConnectionPool::Lease db = readers_.Acquire();
+  // One row more than the page tells whether another page follows.
+  GW_ASSIGN_OR_RETURN(
+      std::vector<DeliveryRow> rows,
+      sqlite::FindDeliveries(db.get(), query, after,
+                             static_cast<int64_t>(page_size) + 1));
+  DeliveryPage page;
+  if (static_cast<int>(rows.size()) > page_size) {
+    rows.resize(static_cast<size_t>(page_size));
+    page.next_page_token =
+        PageTokenFromSeq(kDeliveryPageTokenPrefix, rows.back().seq);
+  }
+  page.deliveries = std::move(rows);
+  return page;
+}
+
+absl::StatusOr<DeliveryRow> SqliteStore::GetDelivery(
+    absl::string_view message_id) {
+  ConnectionPool::Lease db = readers_.Acquire();
+  GW_ASSIGN_OR_RETURN(std::optional<DeliveryRow> row,
+                      sqlite::FindDelivery(db.get(), message_id));
+  if (!row.has_value()) {
+    return absl::NotFoundError("message_id: no delivery has this id");
+  }
+  return std::move(*row);
 }
 
 absl::StatusOr<uint64_t> SqliteStore::AuditLogSize() {

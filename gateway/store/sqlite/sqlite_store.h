@@ -29,6 +29,27 @@
 //  * Audit leaf indexes are 0-based and dense, assigned in commit order.
 //  * A SaveCheckpoint refused for its root (DATA_LOSS) fails only its own
 //    write, like the other per-write refusals.
+//  * Beyond store.h, INVALID_ARGUMENT refuses: an AcceptAlert whose
+//    `inbound` lacks sender_agency, message_id or received_sha256, or whose
+//    record has deliveries ("record.deliveries: must be empty for an
+//    inbound alert"); an UpdateDelivery without message_id,
+//    delivery.message_id or delivery.state.
+//  * An inbound alert that duplicates a stored alert_id under a new message
+//    id (store.h: stores nothing) reports its own receipt_warnings: they
+//    describe the bytes of that message.
+//  * UpdateDelivery ignores delivery.recipient and delivery.updated_at (the
+//    recipient never changes; updated_at is `at`). Without `audit` it
+//    leaves audit_leaf_index 0 and audit_leaf_data empty.
+// Outbox (sqlite_outbox.h): each deliveries row carries its alert's
+//  case_ref, origin_agency and priority. PendingDeliveries reads only the
+//  partial index deliveries_pending (state IN (1, 2, 4)) and those rows, in
+//  one read snapshot: its cost grows with the pending rows, not with the
+//  outbox history. ListDeliveries pages by seq through an index for an
+//  alert, a recipient, one state or the pending states (FindDeliveries in
+//  sqlite_outbox.h for the rest). Partner messages are kept in
+//  inbound_messages, one row per (sender_agency, message_id), written with
+//  their alert and kept for good (no purge yet; received_at_us is there for
+//  the 400-day retention of partners/README.md 2.2).
 // Audit leaf data: the deterministic serialization of gw.v1.AuditEntry
 //  (audit_leaf_data.h), stored as given and returned byte for byte by
 //  ReadAuditLog() and SearchAudit().
@@ -57,7 +78,10 @@
 // Schema: versioned migrations (sqlite_schema.h) run in one transaction at
 //  Open(); opening a database written by a newer gatewayd fails with
 //  FAILED_PRECONDITION and leaves the file untouched. Migration 2 (the tree
-//  tables) backfills a version-1 log by replaying its leaves, once.
+//  tables) backfills a version-1 log by replaying its leaves, once;
+//  migration 3 (outbox columns, inbound_messages) copies case_ref and
+//  origin_agency onto the existing deliveries and parses each stored alert
+//  record once for its priority.
 //  Open() also fails with DATA_LOSS if a frontier node of the stored tree is
 //  missing or not 32 bytes.
 // Threads: Commit() takes a writer mutex and uses the only read-write
@@ -133,6 +157,12 @@ class SqliteStore final : public Store {
       absl::string_view case_ref) override;
   [[nodiscard]] absl::StatusOr<CasePage> ListCases(
       const CaseQuery& query) override;
+  [[nodiscard]] absl::StatusOr<std::vector<DeliveryRow>> PendingDeliveries()
+      override;
+  [[nodiscard]] absl::StatusOr<DeliveryPage> ListDeliveries(
+      const DeliveryQuery& query) override;
+  [[nodiscard]] absl::StatusOr<DeliveryRow> GetDelivery(
+      absl::string_view message_id) override;
   [[nodiscard]] absl::StatusOr<uint64_t> AuditLogSize() override;
   [[nodiscard]] absl::StatusOr<std::vector<AuditLeaf>> ReadAuditLog(
       uint64_t start, uint64_t count) override;

@@ -43,6 +43,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/fake_store.h"
 #include "tests/support/scoped_temp_dir.h"
+#include "tests/unit/gateway/store/released_schemas.h"
 
 namespace gw::store {
 namespace {
@@ -1089,53 +1090,6 @@ TEST_F(SqliteAuditTreeTest, WriteRolledBackAfterItsLeafLeavesNoNode) {
   ASSERT_NO_FATAL_FAILURE(Reopen());
   ExpectHeadIsTheRootOfTheLog();
 }
-
-// The schema of version 1, as released: a gateway may have run with it.
-constexpr char kSchemaVersion1[] = R"sql(
-CREATE TABLE audit_log(
-  leaf_index   INTEGER PRIMARY KEY CHECK (leaf_index >= 0),
-  leaf_data    BLOB NOT NULL,
-  time_us      INTEGER NOT NULL,
-  action       TEXT NOT NULL,
-  actor_agency TEXT NOT NULL
-);
-CREATE TABLE cases(
-  seq INTEGER PRIMARY KEY, case_ref TEXT NOT NULL UNIQUE,
-  owner_agency TEXT NOT NULL, state INTEGER NOT NULL,
-  created_at_us INTEGER NOT NULL, updated_at_us INTEGER NOT NULL);
-CREATE INDEX cases_by_owner ON cases(owner_agency);
-CREATE INDEX cases_by_state ON cases(state);
-CREATE TABLE case_shares(
-  case_ref TEXT NOT NULL REFERENCES cases(case_ref), agency TEXT NOT NULL,
-  PRIMARY KEY(case_ref, agency)) WITHOUT ROWID;
-CREATE INDEX case_shares_by_agency ON case_shares(agency, case_ref);
-CREATE TABLE case_events(
-  seq INTEGER PRIMARY KEY, case_ref TEXT NOT NULL REFERENCES cases(case_ref),
-  event BLOB NOT NULL);
-CREATE INDEX case_events_by_case ON case_events(case_ref, seq);
-CREATE TABLE case_updates(
-  case_ref TEXT NOT NULL REFERENCES cases(case_ref), update_id TEXT NOT NULL,
-  payload_sha256 TEXT NOT NULL,
-  audit_leaf_index INTEGER NOT NULL REFERENCES audit_log(leaf_index),
-  PRIMARY KEY(case_ref, update_id)) WITHOUT ROWID;
-CREATE TABLE alerts(
-  seq INTEGER PRIMARY KEY, alert_id TEXT NOT NULL UNIQUE,
-  origin_agency TEXT NOT NULL,
-  case_ref TEXT NOT NULL REFERENCES cases(case_ref), kind INTEGER NOT NULL,
-  payload_sha256 TEXT NOT NULL, received_at_us INTEGER NOT NULL,
-  audit_leaf_index INTEGER NOT NULL REFERENCES audit_log(leaf_index),
-  record BLOB NOT NULL);
-CREATE INDEX alerts_by_case ON alerts(case_ref, seq, alert_id);
-CREATE INDEX alerts_by_origin ON alerts(origin_agency);
-CREATE TABLE deliveries(
-  seq INTEGER PRIMARY KEY, alert_id TEXT NOT NULL REFERENCES alerts(alert_id),
-  recipient TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE,
-  state INTEGER NOT NULL, updated_at_us INTEGER,
-  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at_us INTEGER,
-  reason TEXT NOT NULL DEFAULT '', receipt BLOB, UNIQUE(alert_id, recipient));
-CREATE INDEX deliveries_by_state ON deliveries(state, next_attempt_at_us);
-PRAGMA user_version = 1;
-)sql";
 
 TEST(SqliteAuditMigrationTest, Version1LogIsBackfilled) {
   TempDir dir;

@@ -21,12 +21,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "gateway/audit/compact_range.h"
+#include "gateway/audit/hasher.h"
 #include "gateway/store/sqlite/sqlite_connection.h"
 #include "gateway/store/sqlite/sqlite_schema.h"
+#include "gateway/store/sqlite/sqlite_statement.h"
 #include "gateway/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/fake_store.h"
 #include "tests/support/scoped_temp_dir.h"
+#include "tests/unit/gateway/store/released_schemas.h"
 
 namespace gw::store {
 namespace {
@@ -79,7 +84,20 @@ class SqliteStoreFactory {
   std::string path_;
 };
 
+// The in-memory store of tests/support, which unit tests of the ingest
+// writer and the delivery engine rely on. It cannot reopen what it held, so
+// it runs only the suites that do not reopen (OutboxStoreTest).
+class FakeStoreFactory {
+ public:
+  static std::string Name() { return "Fake"; }
+  absl::StatusOr<std::unique_ptr<Store>> Open() {
+    return std::unique_ptr<Store>(std::make_unique<testing::FakeStore>());
+  }
+};
+
 using StoreFactories = ::testing::Types<SqliteStoreFactory>;
+using AllStoreFactories =
+    ::testing::Types<SqliteStoreFactory, FakeStoreFactory>;
 
 class FactoryNames {
  public:
@@ -123,6 +141,11 @@ struct AlertSpec {
     spec.kind = k;
     return spec;
   }
+  AlertSpec WithPriority(gw::v1::CaseAlert::Priority p) const {
+    AlertSpec spec = *this;
+    spec.priority = p;
+    return spec;
+  }
 
   std::string alert_id;
   std::string case_ref;
@@ -131,6 +154,7 @@ struct AlertSpec {
   std::string payload_sha256;  // default: derived from alert_id
   int64_t received = 0;        // seconds after kBaseTime
   gw::v1::CaseAlert::Kind kind = gw::v1::CaseAlert::MISSING_PERSON;
+  gw::v1::CaseAlert::Priority priority = gw::v1::CaseAlert::HIGH;
 };
 
 AlertSpec Alert(std::string alert_id, std::string case_ref) {
@@ -146,7 +170,7 @@ gw::v1::AlertRecord MakeRecord(const AlertSpec& spec) {
   alert->set_alert_id(spec.alert_id);
   alert->set_case_ref(spec.case_ref);
   alert->set_kind(spec.kind);
-  alert->set_priority(gw::v1::CaseAlert::HIGH);
+  alert->set_priority(spec.priority);
   alert->set_origin_agency(spec.origin);
   alert->set_originator("investigator1");
   for (const std::string& recipient : spec.recipients) {
@@ -189,7 +213,8 @@ Write AcceptWrite(const AlertSpec& spec) {
   Write write;
   write.op = AcceptAlert{MakeRecord(spec),
                          MakeAudit("AlertService.SendAlert",
-                                   "alert:" + spec.alert_id, spec.received)};
+                                   "alert:" + spec.alert_id, spec.received),
+                         std::nullopt};
   return write;
 }
 
@@ -820,8 +845,10 @@ TYPED_TEST(StoreTest, AuditLeavesAreDenseInCommitOrderAndRoundTrip) {
       indexes.push_back(write.result.audit_leaf_index);
       std::visit(
           [&](const auto& op) {
-            if constexpr (!std::is_same_v<std::decay_t<decltype(op)>,
-                                          SaveCheckpoint>) {
+            using Op = std::decay_t<decltype(op)>;
+            if constexpr (std::is_same_v<Op, UpdateDelivery>) {
+              if (op.audit.has_value()) want_entries.push_back(*op.audit);
+            } else if constexpr (!std::is_same_v<Op, SaveCheckpoint>) {
               want_entries.push_back(op.audit);
             }
           },
@@ -915,6 +942,60 @@ TYPED_TEST(StoreTest, CommittedDataSurvivesReopen) {
   EXPECT_EQ(this->CommitOne(AuditWrite("After.Reopen")).audit_leaf_index, 2u);
 }
 
+TYPED_TEST(StoreTest, OutboxProgressAndPartnerMessagesSurviveReopen) {
+  std::vector<Write> writes;
+  writes.push_back(AcceptWrite(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS"})));
+  writes.push_back(
+      AcceptWrite(Alert("t1", "TH-CASE-1").From("TH-RTP").To({"CN-MPS"})));
+  {
+    AcceptAlert& op = std::get<AcceptAlert>(writes.back().op);
+    op.record.clear_deliveries();
+    gw::v1::ReceiptWarning warning;
+    warning.set_code("ZAWGYI_CONVERTED");
+    warning.set_field("narrative[0].text");
+    op.inbound = InboundOrigin{"TH-RTP", "m1", "digest-1", {warning}};
+  }
+  this->CommitBatch(writes);
+  UpdateDelivery retry;
+  retry.message_id = "a1/TH-RTP";
+  retry.delivery.set_message_id("a1/TH-RTP");
+  retry.delivery.set_state(gw::v1::Delivery::RETRYING);
+  retry.delivery.set_attempts(2);
+  *retry.delivery.mutable_next_attempt_at() = At(300);
+  retry.at = absl::FromUnixSeconds(kBaseTime + 250);
+  Write retry_write;
+  retry_write.op = retry;
+  ASSERT_TRUE(this->CommitOne(std::move(retry_write)).status.ok());
+  absl::StatusOr<std::vector<DeliveryRow>> before =
+      this->store().PendingDeliveries();
+  ASSERT_TRUE(before.ok()) << before.status();
+
+  ASSERT_NO_FATAL_FAILURE(this->Reopen());
+
+  absl::StatusOr<std::vector<DeliveryRow>> after =
+      this->store().PendingDeliveries();
+  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_EQ(after->size(), before->size());
+  for (size_t i = 0; i < after->size(); ++i) {
+    EXPECT_EQ((*after)[i].seq, (*before)[i].seq);
+    EXPECT_EQ((*after)[i].case_ref, (*before)[i].case_ref);
+    EXPECT_TRUE(MessageDifferencer::Equals((*after)[i].delivery,
+                                           (*before)[i].delivery));
+  }
+  // The partner's message is still known: a resend is a duplicate with the
+  // first warnings, another digest a conflict.
+  Write resend = writes[1];
+  const WriteResult again = this->CommitOne(resend);
+  ASSERT_TRUE(again.status.ok()) << again.status;
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.audit_leaf_index, 1u);
+  ASSERT_EQ(again.receipt_warnings.size(), 1u);
+  EXPECT_EQ(again.receipt_warnings[0].code(), "ZAWGYI_CONVERTED");
+  std::get<AcceptAlert>(resend.op).inbound->received_sha256 = "digest-2";
+  ExpectError(this->CommitOne(resend).status, absl::StatusCode::kAlreadyExists,
+              "gw-message-id");
+}
+
 TYPED_TEST(StoreTest, DatabaseFromANewerVersionIsRefused) {
   this->CommitOne(AcceptWrite(Alert("a1", "CASE-1")));
   this->store_.reset();
@@ -989,6 +1070,887 @@ TYPED_TEST(StoreTest, ReadsRunConcurrentlyWithCommits) {
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(this->AuditSize(), uint64_t{kBatches * kPerBatch});
   EXPECT_THAT(this->Case("CASE-0").alert_ids(), SizeIs(kBatches));
+}
+
+// ---------------------------------------------------------------------------
+// The outbox and partner messages (UpdateDelivery, PendingDeliveries,
+// ListDeliveries, GetDelivery, AcceptAlert.inbound), over every Store.
+
+gw::v1::ReceiptWarning Warning(std::string code, std::string field) {
+  gw::v1::ReceiptWarning warning;
+  warning.set_code(std::move(code));
+  warning.set_field(std::move(field));
+  return warning;
+}
+
+// An alert a partner sent: TH-RTP's own, for CN-MPS.
+AlertSpec PartnerAlert(std::string alert_id, std::string case_ref) {
+  return Alert(std::move(alert_id), std::move(case_ref))
+      .From("TH-RTP")
+      .To({"CN-MPS"});
+}
+
+// A partner message, built as Message("m1").Digest("d").Warn("CODE", "f").
+struct MessageSpec {
+  MessageSpec From(std::string agency) const {
+    MessageSpec spec = *this;
+    spec.sender = std::move(agency);
+    return spec;
+  }
+  MessageSpec Digest(std::string digest) const {
+    MessageSpec spec = *this;
+    spec.received_sha256 = std::move(digest);
+    return spec;
+  }
+  MessageSpec Warn(std::string code, std::string field) const {
+    MessageSpec spec = *this;
+    spec.warnings.push_back(Warning(std::move(code), std::move(field)));
+    return spec;
+  }
+
+  std::string sender = "TH-RTP";
+  std::string message_id;
+  std::string received_sha256;  // default: derived from message_id
+  std::vector<gw::v1::ReceiptWarning> warnings;
+};
+
+MessageSpec Message(std::string message_id) {
+  MessageSpec spec;
+  spec.message_id = std::move(message_id);
+  return spec;
+}
+
+// Accepts `alert` (without deliveries) as carried by `message`.
+Write InboundWrite(const AlertSpec& alert, const MessageSpec& message) {
+  Write write = AcceptWrite(alert);
+  AcceptAlert& op = std::get<AcceptAlert>(write.op);
+  op.record.clear_deliveries();
+  op.audit.set_actor_agency(message.sender);
+  op.inbound = InboundOrigin{message.sender, message.message_id,
+                             message.received_sha256.empty()
+                                 ? "received-sha256-of-" + message.message_id
+                                 : message.received_sha256,
+                             message.warnings};
+  return write;
+}
+
+// A delivery's progress, built as
+// Progress("a1/TH-RTP", RETRYING).Attempts(2).Audited("Delivery.Retried").
+struct ProgressSpec {
+  ProgressSpec Attempts(uint32_t n) const {
+    ProgressSpec spec = *this;
+    spec.delivery.set_attempts(n);
+    return spec;
+  }
+  ProgressSpec NextAttemptAt(int64_t seconds) const {
+    ProgressSpec spec = *this;
+    *spec.delivery.mutable_next_attempt_at() = At(seconds);
+    return spec;
+  }
+  ProgressSpec Reason(std::string reason) const {
+    ProgressSpec spec = *this;
+    spec.delivery.set_reason(std::move(reason));
+    return spec;
+  }
+  ProgressSpec WithReceipt(const gw::v1::Receipt& receipt) const {
+    ProgressSpec spec = *this;
+    *spec.delivery.mutable_receipt() = receipt;
+    return spec;
+  }
+  // The id the delivery has after the write (default: unchanged).
+  ProgressSpec NewId(std::string id) const {
+    ProgressSpec spec = *this;
+    spec.new_id = std::move(id);
+    return spec;
+  }
+  ProgressSpec AtTime(int64_t seconds) const {
+    ProgressSpec spec = *this;
+    spec.at = seconds;
+    return spec;
+  }
+  ProgressSpec Audited(std::string action) const {
+    ProgressSpec spec = *this;
+    spec.audit_action = std::move(action);
+    return spec;
+  }
+
+  std::string message_id;
+  gw::v1::Delivery delivery;  // state and the other fields to set
+  std::optional<std::string> new_id;
+  int64_t at = 200;  // seconds after kBaseTime
+  std::optional<std::string> audit_action;
+};
+
+ProgressSpec Progress(std::string message_id, gw::v1::Delivery::State state) {
+  ProgressSpec spec;
+  spec.message_id = std::move(message_id);
+  spec.delivery.set_state(state);
+  return spec;
+}
+
+Write ProgressWrite(const ProgressSpec& spec) {
+  UpdateDelivery op;
+  op.message_id = spec.message_id;
+  op.delivery = spec.delivery;
+  op.delivery.set_message_id(spec.new_id.value_or(spec.message_id));
+  op.at = absl::FromUnixSeconds(kBaseTime + spec.at);
+  if (spec.audit_action.has_value()) {
+    op.audit =
+        MakeAudit(*spec.audit_action, "delivery:" + spec.message_id, spec.at);
+  }
+  Write write;
+  write.op = std::move(op);
+  return write;
+}
+
+DeliveryQuery DeliveriesWhere(std::string recipient, std::string alert_id,
+                              std::vector<gw::v1::Delivery::State> states) {
+  DeliveryQuery query;
+  query.recipient = std::move(recipient);
+  query.alert_id = std::move(alert_id);
+  query.states = std::move(states);
+  return query;
+}
+
+std::vector<std::string> MessageIds(const std::vector<DeliveryRow>& rows) {
+  std::vector<std::string> ids;
+  for (const DeliveryRow& row : rows) ids.push_back(row.delivery.message_id());
+  return ids;
+}
+
+void ExpectSameRow(const DeliveryRow& got, const DeliveryRow& want) {
+  EXPECT_EQ(got.seq, want.seq);
+  EXPECT_EQ(got.alert_id, want.alert_id);
+  EXPECT_EQ(got.case_ref, want.case_ref);
+  EXPECT_EQ(got.origin_agency, want.origin_agency);
+  EXPECT_EQ(got.priority, want.priority);
+  EXPECT_TRUE(MessageDifferencer::Equals(got.delivery, want.delivery))
+      << got.delivery.DebugString() << " vs " << want.delivery.DebugString();
+}
+
+bool SameWarnings(const std::vector<gw::v1::ReceiptWarning>& got,
+                  const std::vector<gw::v1::ReceiptWarning>& want) {
+  if (got.size() != want.size()) return false;
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (!MessageDifferencer::Equals(got[i], want[i])) return false;
+  }
+  return true;
+}
+
+template <typename Factory>
+class OutboxStoreTest : public StoreTest<Factory> {
+ protected:
+  DeliveryRow Delivery(absl::string_view message_id) {
+    absl::StatusOr<DeliveryRow> row = this->store().GetDelivery(message_id);
+    EXPECT_TRUE(row.ok()) << row.status();
+    return row.ok() ? *row : DeliveryRow();
+  }
+
+  std::vector<DeliveryRow> Pending() {
+    absl::StatusOr<std::vector<DeliveryRow>> rows =
+        this->store().PendingDeliveries();
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? *rows : std::vector<DeliveryRow>();
+  }
+
+  // Every delivery of `query`, following next_page_token; counts pages.
+  std::vector<std::string> AllDeliveryIds(DeliveryQuery query, int* pages) {
+    std::vector<std::string> ids;
+    *pages = 0;
+    int64_t last_seq = 0;
+    do {
+      absl::StatusOr<DeliveryPage> page = this->store().ListDeliveries(query);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok() || ++*pages > 100) break;
+      for (const DeliveryRow& row : page->deliveries) {
+        EXPECT_GT(row.seq, last_seq);
+        last_seq = row.seq;
+        ids.push_back(row.delivery.message_id());
+      }
+      query.page_token = page->next_page_token;
+    } while (!query.page_token.empty());
+    return ids;
+  }
+
+  // Three alerts, their eight deliveries in every state:
+  //   a1 CASE-1 CN-MPS HIGH    TH-RTP SENT, VN-MPS ACKNOWLEDGED
+  //   a2 CASE-2 VN-MPS URGENT  TH-RTP RETRYING, KH-CNP FAILED
+  //   a3 CASE-1 CN-MPS ROUTINE TH-RTP CANCELLED, VN-MPS QUEUED,
+  //                            KH-CNP RETRYING (after SENT), LA-MPS QUEUED
+  void SeedOutbox() {
+    std::vector<Write> writes;
+    writes.push_back(
+        AcceptWrite(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS"})));
+    writes.push_back(AcceptWrite(Alert("a2", "CASE-2")
+                                     .From("VN-MPS")
+                                     .To({"TH-RTP", "KH-CNP"})
+                                     .WithPriority(gw::v1::CaseAlert::URGENT)
+                                     .ReceivedAt(1)));
+    writes.push_back(
+        AcceptWrite(Alert("a3", "CASE-1")
+                        .To({"TH-RTP", "VN-MPS", "KH-CNP", "LA-MPS"})
+                        .WithPriority(gw::v1::CaseAlert::ROUTINE)
+                        .ReceivedAt(2)));
+    writes.push_back(ProgressWrite(
+        Progress("a1/TH-RTP", gw::v1::Delivery::SENT).Attempts(1)));
+    writes.push_back(
+        ProgressWrite(Progress("a1/VN-MPS", gw::v1::Delivery::ACKNOWLEDGED)
+                          .Attempts(1)
+                          .Audited("Delivery.Acknowledged")));
+    writes.push_back(
+        ProgressWrite(Progress("a2/TH-RTP", gw::v1::Delivery::RETRYING)
+                          .Attempts(2)
+                          .NextAttemptAt(260)
+                          .Reason("connection refused")));
+    writes.push_back(
+        ProgressWrite(Progress("a2/KH-CNP", gw::v1::Delivery::FAILED)
+                          .Attempts(1)
+                          .Reason("NK 301")
+                          .Audited("Delivery.DeadLettered")));
+    writes.push_back(
+        ProgressWrite(Progress("a3/TH-RTP", gw::v1::Delivery::CANCELLED)
+                          .Audited("Delivery.Cancelled")));
+    writes.push_back(ProgressWrite(
+        Progress("a3/KH-CNP", gw::v1::Delivery::SENT).Attempts(1)));
+    writes.push_back(
+        ProgressWrite(Progress("a3/KH-CNP", gw::v1::Delivery::RETRYING)
+                          .Attempts(1)
+                          .NextAttemptAt(210)));
+    ASSERT_NO_FATAL_FAILURE(this->CommitBatch(writes));
+    for (size_t i = 0; i < writes.size(); ++i) {
+      ASSERT_TRUE(writes[i].result.status.ok())
+          << "write " << i << ": " << writes[i].result.status;
+    }
+  }
+};
+
+TYPED_TEST_SUITE(OutboxStoreTest, AllStoreFactories, FactoryNames);
+
+// --- UpdateDelivery
+
+TYPED_TEST(OutboxStoreTest, RetryBookkeepingIsRecordedWithoutAnAuditEntry) {
+  this->CommitOne(AcceptWrite(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS"})));
+  const gw::v1::Delivery untouched =
+      std::get<AcceptAlert>(
+          AcceptWrite(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS"})).op)
+          .record.deliveries(1);
+
+  const WriteResult result = this->CommitOne(
+      ProgressWrite(Progress("a1/TH-RTP", gw::v1::Delivery::RETRYING)
+                        .Attempts(2)
+                        .NextAttemptAt(300)
+                        .Reason("connection refused")
+                        .AtTime(250)));
+
+  ASSERT_TRUE(result.status.ok()) << result.status;
+  EXPECT_FALSE(result.duplicate);
+  EXPECT_EQ(this->AuditSize(), 1u);
+  EXPECT_TRUE(result.audit_leaf_data.empty());
+  ASSERT_TRUE(result.delivery.has_value());
+  const DeliveryRow& row = *result.delivery;
+  EXPECT_EQ(row.alert_id, "a1");
+  EXPECT_EQ(row.case_ref, "CASE-1");
+  EXPECT_EQ(row.origin_agency, "CN-MPS");
+  EXPECT_EQ(row.priority, gw::v1::CaseAlert::HIGH);
+  gw::v1::Delivery want;
+  want.set_recipient("TH-RTP");
+  want.set_state(gw::v1::Delivery::RETRYING);
+  want.set_message_id("a1/TH-RTP");
+  *want.mutable_updated_at() = At(250);
+  want.set_attempts(2);
+  *want.mutable_next_attempt_at() = At(300);
+  want.set_reason("connection refused");
+  EXPECT_TRUE(MessageDifferencer::Equals(row.delivery, want))
+      << row.delivery.DebugString();
+  ExpectSameRow(this->Delivery("a1/TH-RTP"), row);
+
+  // GetAlert and ListAlerts show the new progress, and only on that row.
+  absl::StatusOr<gw::v1::AlertRecord> alert = this->store().GetAlert("a1");
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  ASSERT_THAT(alert->deliveries(), SizeIs(2));
+  EXPECT_TRUE(MessageDifferencer::Equals(alert->deliveries(0), want));
+  EXPECT_TRUE(MessageDifferencer::Equals(alert->deliveries(1), untouched));
+  absl::StatusOr<AlertPage> listed = this->store().ListAlerts({});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_THAT(listed->alerts, SizeIs(1));
+  EXPECT_TRUE(MessageDifferencer::Equals(listed->alerts[0], *alert));
+}
+
+TYPED_TEST(OutboxStoreTest, AcknowledgementIsAuditedProvablyAndFinal) {
+  this->CommitOne(AcceptWrite(Alert("a1", "CASE-1")));
+  this->CommitOne(
+      ProgressWrite(Progress("a1/TH-RTP", gw::v1::Delivery::RETRYING)
+                        .Attempts(1)
+                        .NextAttemptAt(300)
+                        .Reason("timeout")));
+  gw::v1::Receipt receipt;
+  receipt.set_message_id("a1/TH-RTP");
+  receipt.set_payload_sha256("sha256-of-the-frame");
+  receipt.set_recipient("TH-RTP");
+  receipt.set_status(gw::v1::Receipt::ACCEPTED);
+  *receipt.mutable_received_at() = At(399);
+  const ProgressSpec ack = Progress("a1/TH-RTP", gw::v1::Delivery::ACKNOWLEDGED)
+                               .Attempts(2)
+                               .WithReceipt(receipt)
+                               .AtTime(400)
+                               .Audited("Delivery.Acknowledged");
+
+  const WriteResult result = this->CommitOne(ProgressWrite(ack));
+
+  ASSERT_TRUE(result.status.ok()) << result.status;
+  EXPECT_EQ(result.audit_leaf_index, 1u);
+  EXPECT_EQ(result.audit_leaf_data,
+            DeterministicBytes(
+                *std::get<UpdateDelivery>(ProgressWrite(ack).op).audit));
+  absl::StatusOr<std::vector<AuditLeaf>> leaf =
+      this->store().ReadAuditLog(1, 1);
+  ASSERT_TRUE(leaf.ok()) << leaf.status();
+  ASSERT_THAT(*leaf, SizeIs(1));
+  EXPECT_EQ((*leaf)[0].leaf_data, result.audit_leaf_data);
+  absl::StatusOr<AuditTreeHead> head = this->store().AuditHead();
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->size, 2u);
+  EXPECT_TRUE(this->store().VerifyAuditTree(nullptr).ok());
+  ASSERT_TRUE(result.delivery.has_value());
+  const gw::v1::Delivery& acked = result.delivery->delivery;
+  EXPECT_EQ(acked.state(), gw::v1::Delivery::ACKNOWLEDGED);
+  EXPECT_EQ(acked.attempts(), 2u);
+  EXPECT_TRUE(MessageDifferencer::Equals(acked.receipt(), receipt));
+  // What the write does not set is cleared, not kept from the retry.
+  EXPECT_FALSE(acked.has_next_attempt_at());
+  EXPECT_EQ(acked.reason(), "");
+  EXPECT_TRUE(MessageDifferencer::Equals(acked.updated_at(), At(400)));
+  ExpectSameRow(this->Delivery("a1/TH-RTP"), *result.delivery);
+  EXPECT_THAT(this->Pending(), IsEmpty());
+
+  // Final: neither a later state nor the same acknowledgement again.
+  for (const ProgressSpec& later :
+       {Progress("a1/TH-RTP", gw::v1::Delivery::RETRYING).Attempts(3), ack,
+        Progress("a1/TH-RTP", gw::v1::Delivery::QUEUED)
+            .NewId("a1/TH-RTP/2")
+            .Audited("Delivery.Requeued")}) {
+    const WriteResult refused = this->CommitOne(ProgressWrite(later));
+    ExpectError(refused.status, absl::StatusCode::kFailedPrecondition,
+                "message_id");
+    EXPECT_FALSE(refused.delivery.has_value());
+  }
+  EXPECT_EQ(this->AuditSize(), 2u);
+  ExpectSameRow(this->Delivery("a1/TH-RTP"), *result.delivery);
+  EXPECT_EQ(this->store().GetDelivery("a1/TH-RTP/2").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TYPED_TEST(OutboxStoreTest, DeadLetterIsRequeuedUnderANewMessageId) {
+  this->CommitOne(AcceptWrite(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS"})));
+  const WriteResult dead = this->CommitOne(
+      ProgressWrite(Progress("a1/TH-RTP", gw::v1::Delivery::FAILED)
+                        .Attempts(1)
+                        .Reason("NK 301")
+                        .Audited("Delivery.DeadLettered")));
+  ASSERT_TRUE(dead.status.ok()) << dead.status;
+  EXPECT_THAT(MessageIds(this->Pending()), ElementsAre("a1/VN-MPS"));
+
+  const WriteResult requeued = this->CommitOne(
+      ProgressWrite(Progress("a1/TH-RTP", gw::v1::Delivery::QUEUED)
+                        .NewId("a1/TH-RTP/2")
+                        .AtTime(500)
+                        .Audited("Delivery.Requeued")));
+
+  ASSERT_TRUE(requeued.status.ok()) << requeued.status;
+  EXPECT_EQ(dead.audit_leaf_index, 1u);
+  EXPECT_EQ(requeued.audit_leaf_index, 2u);
+  ASSERT_TRUE(requeued.delivery.has_value());
+  // The same outbox row (its place in the order), under its new id.
+  EXPECT_EQ(requeued.delivery->seq, dead.delivery->seq);
+  EXPECT_EQ(requeued.delivery->delivery.message_id(), "a1/TH-RTP/2");
+  EXPECT_EQ(requeued.delivery->delivery.state(), gw::v1::Delivery::QUEUED);
+  EXPECT_EQ(requeued.delivery->delivery.attempts(), 0u);
+  EXPECT_EQ(requeued.delivery->delivery.reason(), "");
+  ExpectSameRow(this->Delivery("a1/TH-RTP/2"), *requeued.delivery);
+  ExpectError(this->store().GetDelivery("a1/TH-RTP").status(),
+              absl::StatusCode::kNotFound, "message_id");
+  ExpectError(this->CommitOne(ProgressWrite(Progress("a1/TH-RTP",
+                                                     gw::v1::Delivery::SENT)))
+                  .status,
+              absl::StatusCode::kNotFound, "message_id");
+  absl::StatusOr<gw::v1::AlertRecord> alert = this->store().GetAlert("a1");
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  ASSERT_THAT(alert->deliveries(), SizeIs(2));
+  EXPECT_EQ(alert->deliveries(0).message_id(), "a1/TH-RTP/2");
+  EXPECT_EQ(alert->deliveries(0).recipient(), "TH-RTP");
+  EXPECT_EQ(alert->deliveries(0).state(), gw::v1::Delivery::QUEUED);
+  EXPECT_THAT(MessageIds(this->Pending()),
+              ElementsAre("a1/TH-RTP/2", "a1/VN-MPS"));
+  EXPECT_EQ(this->AuditSize(), 3u);
+  EXPECT_TRUE(this->store().VerifyAuditTree(nullptr).ok());
+}
+
+TYPED_TEST(OutboxStoreTest, UpdateDeliveryRefusalsLeaveNoTrace) {
+  this->CommitOne(AcceptWrite(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS"})));
+  const absl::StatusOr<gw::v1::AlertRecord> before =
+      this->store().GetAlert("a1");
+  ASSERT_TRUE(before.ok());
+  struct Case {
+    std::string name;
+    ProgressSpec progress;
+    absl::StatusCode want;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"no delivery has the id", Progress("a9/TH-RTP", gw::v1::Delivery::SENT),
+       absl::StatusCode::kNotFound, "message_id"},
+      {"the new id belongs to another delivery",
+       Progress("a1/TH-RTP", gw::v1::Delivery::QUEUED).NewId("a1/VN-MPS"),
+       absl::StatusCode::kAlreadyExists, "delivery.message_id"},
+      {"no message id", Progress("", gw::v1::Delivery::SENT),
+       absl::StatusCode::kInvalidArgument, "message_id"},
+      {"no new message id",
+       Progress("a1/TH-RTP", gw::v1::Delivery::SENT).NewId(""),
+       absl::StatusCode::kInvalidArgument, "delivery.message_id"},
+      {"no state", Progress("a1/TH-RTP", gw::v1::Delivery::STATE_UNSPECIFIED),
+       absl::StatusCode::kInvalidArgument, "delivery.state"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const WriteResult result =
+        this->CommitOne(ProgressWrite(c.progress.Audited("Delivery.Changed")));
+    ExpectError(result.status, c.want, c.field);
+    EXPECT_FALSE(result.delivery.has_value());
+    EXPECT_EQ(this->AuditSize(), 1u);
+    absl::StatusOr<gw::v1::AlertRecord> after = this->store().GetAlert("a1");
+    ASSERT_TRUE(after.ok());
+    EXPECT_TRUE(MessageDifferencer::Equals(*after, *before));
+  }
+}
+
+TYPED_TEST(OutboxStoreTest, FailedUpdatesInABatchLeaveNoTraceAndTheRestCommit) {
+  this->CommitOne(
+      AcceptWrite(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS", "KH-CNP"})));
+  this->CommitOne(
+      ProgressWrite(Progress("a1/KH-CNP", gw::v1::Delivery::ACKNOWLEDGED)
+                        .Attempts(1)
+                        .Audited("Delivery.Acknowledged")));
+  const DeliveryRow acked = this->Delivery("a1/KH-CNP");
+  std::vector<Write> writes;
+  writes.push_back(ProgressWrite(Progress("a1/TH-RTP", gw::v1::Delivery::FAILED)
+                                     .Reason("NK 301")
+                                     .Audited("Delivery.DeadLettered")));
+  writes.push_back(ProgressWrite(
+      Progress("a9/TH-RTP", gw::v1::Delivery::SENT).Audited("Delivery.Sent")));
+  writes.push_back(
+      ProgressWrite(Progress("a1/KH-CNP", gw::v1::Delivery::RETRYING)
+                        .Audited("Delivery.Retried")));
+  writes.push_back(ProgressWrite(Progress("a1/VN-MPS", gw::v1::Delivery::QUEUED)
+                                     .NewId("a1/TH-RTP")
+                                     .Audited("Delivery.Requeued")));
+  writes.push_back(
+      ProgressWrite(Progress("a1/VN-MPS", gw::v1::Delivery::ACKNOWLEDGED)
+                        .Attempts(1)
+                        .Audited("Delivery.Acknowledged")));
+  writes.push_back(AcceptWrite(Alert("a2", "CASE-2")));
+  this->CommitBatch(writes);
+
+  ASSERT_TRUE(writes[0].result.status.ok()) << writes[0].result.status;
+  ExpectError(writes[1].result.status, absl::StatusCode::kNotFound,
+              "message_id");
+  ExpectError(writes[2].result.status, absl::StatusCode::kFailedPrecondition,
+              "message_id");
+  ExpectError(writes[3].result.status, absl::StatusCode::kAlreadyExists,
+              "delivery.message_id");
+  ASSERT_TRUE(writes[4].result.status.ok()) << writes[4].result.status;
+  ASSERT_TRUE(writes[5].result.status.ok()) << writes[5].result.status;
+  // Dense leaves: the refused writes took none.
+  EXPECT_EQ(writes[0].result.audit_leaf_index, 2u);
+  EXPECT_EQ(writes[4].result.audit_leaf_index, 3u);
+  EXPECT_EQ(writes[5].result.audit_leaf_index, 4u);
+  EXPECT_EQ(this->AuditSize(), 5u);
+  absl::StatusOr<std::vector<AuditLeaf>> leaves =
+      this->store().ReadAuditLog(2, 3);
+  ASSERT_TRUE(leaves.ok()) << leaves.status();
+  ASSERT_THAT(*leaves, SizeIs(3));
+  EXPECT_EQ((*leaves)[0].leaf_data, writes[0].result.audit_leaf_data);
+  EXPECT_EQ((*leaves)[1].leaf_data, writes[4].result.audit_leaf_data);
+  EXPECT_EQ((*leaves)[2].leaf_data, writes[5].result.audit_leaf_data);
+  EXPECT_TRUE(this->store().VerifyAuditTree(nullptr).ok());
+  EXPECT_EQ(this->Delivery("a1/TH-RTP").delivery.state(),
+            gw::v1::Delivery::FAILED);
+  EXPECT_EQ(this->Delivery("a1/VN-MPS").delivery.state(),
+            gw::v1::Delivery::ACKNOWLEDGED);
+  ExpectSameRow(this->Delivery("a1/KH-CNP"), acked);
+  EXPECT_THAT(MessageIds(this->Pending()), ElementsAre("a2/TH-RTP"));
+}
+
+TYPED_TEST(OutboxStoreTest, UpdateSeesADeliveryAcceptedEarlierInItsBatch) {
+  std::vector<Write> writes;
+  writes.push_back(AcceptWrite(Alert("a1", "CASE-1")));
+  writes.push_back(
+      ProgressWrite(Progress("a1/TH-RTP", gw::v1::Delivery::SENT).Attempts(1)));
+  writes.push_back(
+      ProgressWrite(Progress("a1/TH-RTP", gw::v1::Delivery::ACKNOWLEDGED)
+                        .Attempts(1)
+                        .Audited("Delivery.Acknowledged")));
+  this->CommitBatch(writes);
+
+  for (const Write& write : writes) {
+    ASSERT_TRUE(write.result.status.ok()) << write.result.status;
+  }
+  EXPECT_EQ(writes[2].result.audit_leaf_index, 1u);
+  EXPECT_EQ(this->Delivery("a1/TH-RTP").delivery.state(),
+            gw::v1::Delivery::ACKNOWLEDGED);
+}
+
+// --- PendingDeliveries, ListDeliveries, GetDelivery
+
+TYPED_TEST(OutboxStoreTest,
+           PendingDeliveriesAreTheUnfinishedOnesInOutboxOrder) {
+  ASSERT_NO_FATAL_FAILURE(this->SeedOutbox());
+
+  const std::vector<DeliveryRow> pending = this->Pending();
+
+  EXPECT_THAT(MessageIds(pending),
+              ElementsAre("a1/TH-RTP", "a2/TH-RTP", "a3/VN-MPS", "a3/KH-CNP",
+                          "a3/LA-MPS"));
+  int64_t last_seq = 0;
+  for (const DeliveryRow& row : pending) {
+    SCOPED_TRACE(row.delivery.message_id());
+    EXPECT_GT(row.seq, last_seq);
+    last_seq = row.seq;
+    ExpectSameRow(row, this->Delivery(row.delivery.message_id()));
+  }
+  ASSERT_THAT(pending, SizeIs(5));
+  // Each row carries what the engine orders by, from its alert.
+  EXPECT_EQ(pending[0].alert_id, "a1");
+  EXPECT_EQ(pending[0].case_ref, "CASE-1");
+  EXPECT_EQ(pending[0].origin_agency, "CN-MPS");
+  EXPECT_EQ(pending[0].priority, gw::v1::CaseAlert::HIGH);
+  EXPECT_EQ(pending[0].delivery.state(), gw::v1::Delivery::SENT);
+  EXPECT_EQ(pending[1].alert_id, "a2");
+  EXPECT_EQ(pending[1].case_ref, "CASE-2");
+  EXPECT_EQ(pending[1].origin_agency, "VN-MPS");
+  EXPECT_EQ(pending[1].priority, gw::v1::CaseAlert::URGENT);
+  EXPECT_EQ(pending[1].delivery.state(), gw::v1::Delivery::RETRYING);
+  EXPECT_EQ(pending[1].delivery.attempts(), 2u);
+  EXPECT_TRUE(MessageDifferencer::Equals(pending[1].delivery.next_attempt_at(),
+                                         At(260)));
+  EXPECT_EQ(pending[1].delivery.reason(), "connection refused");
+  EXPECT_EQ(pending[2].priority, gw::v1::CaseAlert::ROUTINE);
+  EXPECT_EQ(pending[2].delivery.state(), gw::v1::Delivery::QUEUED);
+  EXPECT_EQ(pending[3].delivery.state(), gw::v1::Delivery::RETRYING);
+  EXPECT_TRUE(MessageDifferencer::Equals(pending[3].delivery.next_attempt_at(),
+                                         At(210)));
+}
+
+TYPED_TEST(OutboxStoreTest, ListDeliveriesFiltersAndPagesInOutboxOrder) {
+  ASSERT_NO_FATAL_FAILURE(this->SeedOutbox());
+  using S = gw::v1::Delivery;
+  struct Case {
+    std::string name;
+    DeliveryQuery query;
+    std::vector<std::string> want;
+  };
+  const std::vector<Case> cases = {
+      {"everything",
+       DeliveryQuery(),
+       {"a1/TH-RTP", "a1/VN-MPS", "a2/TH-RTP", "a2/KH-CNP", "a3/TH-RTP",
+        "a3/VN-MPS", "a3/KH-CNP", "a3/LA-MPS"}},
+      {"recipient",
+       DeliveriesWhere("TH-RTP", "", {}),
+       {"a1/TH-RTP", "a2/TH-RTP", "a3/TH-RTP"}},
+      {"alert",
+       DeliveriesWhere("", "a3", {}),
+       {"a3/TH-RTP", "a3/VN-MPS", "a3/KH-CNP", "a3/LA-MPS"}},
+      {"recipient and alert",
+       DeliveriesWhere("TH-RTP", "a2", {}),
+       {"a2/TH-RTP"}},
+      {"one state", DeliveriesWhere("", "", {S::ACKNOWLEDGED}), {"a1/VN-MPS"}},
+      {"dead letters and cancelled",
+       DeliveriesWhere("", "", {S::CANCELLED, S::FAILED}),
+       {"a2/KH-CNP", "a3/TH-RTP"}},
+      {"the pending states, repeated and out of order",
+       DeliveriesWhere("", "", {S::RETRYING, S::QUEUED, S::SENT, S::QUEUED}),
+       {"a1/TH-RTP", "a2/TH-RTP", "a3/VN-MPS", "a3/KH-CNP", "a3/LA-MPS"}},
+      {"pending to one recipient",
+       DeliveriesWhere("KH-CNP", "", {S::QUEUED, S::SENT, S::RETRYING}),
+       {"a3/KH-CNP"}},
+      {"states and alert",
+       DeliveriesWhere("", "a3", {S::QUEUED}),
+       {"a3/VN-MPS", "a3/LA-MPS"}},
+      {"unknown recipient", DeliveriesWhere("MM-MPF", "", {}), {}},
+      {"unknown alert", DeliveriesWhere("", "a9", {}), {}},
+      {"no state matches", DeliveriesWhere("", "", {S::STATE_UNSPECIFIED}), {}},
+  };
+  for (const Case& c : cases) {
+    for (int page_size : {1, 2, 3, 1000}) {
+      SCOPED_TRACE(absl::StrCat(c.name, ", page_size ", page_size));
+      DeliveryQuery query = c.query;
+      query.page_size = page_size;
+      int pages = 0;
+      EXPECT_THAT(this->AllDeliveryIds(query, &pages),
+                  ElementsAreArray(c.want));
+      const int want_pages = std::max<int>(
+          1, (static_cast<int>(c.want.size()) + page_size - 1) / page_size);
+      EXPECT_EQ(pages, want_pages);
+    }
+  }
+}
+
+TYPED_TEST(OutboxStoreTest,
+           ListDeliveriesResumesAfterItsLastRowWhileRowsChange) {
+  ASSERT_NO_FATAL_FAILURE(this->SeedOutbox());
+  DeliveryQuery query =
+      DeliveriesWhere("", "",
+                      {gw::v1::Delivery::QUEUED, gw::v1::Delivery::SENT,
+                       gw::v1::Delivery::RETRYING});
+  query.page_size = 2;
+  absl::StatusOr<DeliveryPage> first = this->store().ListDeliveries(query);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(MessageIds(first->deliveries),
+              ElementsAre("a1/TH-RTP", "a2/TH-RTP"));
+  ASSERT_FALSE(first->next_page_token.empty());
+  // Meanwhile a row of the first page finishes and one of the next does.
+  this->CommitOne(ProgressWrite(
+      Progress("a1/TH-RTP", gw::v1::Delivery::ACKNOWLEDGED).Attempts(1)));
+  this->CommitOne(ProgressWrite(
+      Progress("a3/VN-MPS", gw::v1::Delivery::CANCELLED).Audited("Cancel")));
+
+  query.page_token = first->next_page_token;
+  absl::StatusOr<DeliveryPage> second = this->store().ListDeliveries(query);
+
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_THAT(MessageIds(second->deliveries),
+              ElementsAre("a3/KH-CNP", "a3/LA-MPS"));
+  EXPECT_TRUE(second->next_page_token.empty());
+}
+
+TYPED_TEST(OutboxStoreTest, ListDeliveriesRefusesATokenItDidNotIssue) {
+  ASSERT_NO_FATAL_FAILURE(this->SeedOutbox());
+  absl::StatusOr<AlertPage> alerts = this->store().ListAlerts(AlertPageOf(1));
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_FALSE(alerts->next_page_token.empty());
+  absl::StatusOr<CasePage> cases = this->store().ListCases(CasePageOf(1));
+  ASSERT_TRUE(cases.ok());
+  ASSERT_FALSE(cases->next_page_token.empty());
+  DeliveryQuery one;
+  one.page_size = 1;
+  absl::StatusOr<DeliveryPage> deliveries = this->store().ListDeliveries(one);
+  ASSERT_TRUE(deliveries.ok());
+  ASSERT_FALSE(deliveries->next_page_token.empty());
+
+  for (const std::string& token :
+       {std::string("garbage"), std::string("-1"), std::string("0"),
+        std::string("d0"), std::string("d-1"), std::string("d1x"),
+        std::string("99999999999999999999999"), std::string("\xff\xfe"),
+        alerts->next_page_token, cases->next_page_token}) {
+    SCOPED_TRACE(token);
+    DeliveryQuery query;
+    query.page_token = token;
+    ExpectError(this->store().ListDeliveries(query).status(),
+                absl::StatusCode::kInvalidArgument, "page_token");
+  }
+  // And the other lists refuse the outbox's token.
+  ExpectError(this->store()
+                  .ListAlerts(AlertsAfter(deliveries->next_page_token))
+                  .status(),
+              absl::StatusCode::kInvalidArgument, "page_token");
+  ExpectError(
+      this->store().ListCases(CasesAfter(deliveries->next_page_token)).status(),
+      absl::StatusCode::kInvalidArgument, "page_token");
+}
+
+TYPED_TEST(OutboxStoreTest, EmptyOutboxAndUnknownMessageIds) {
+  EXPECT_THAT(this->Pending(), IsEmpty());
+  absl::StatusOr<DeliveryPage> page = this->store().ListDeliveries({});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->deliveries, IsEmpty());
+  EXPECT_TRUE(page->next_page_token.empty());
+  this->CommitOne(AcceptWrite(Alert("a1", "CASE-1")));
+  ExpectError(this->store().GetDelivery("a1/VN-MPS").status(),
+              absl::StatusCode::kNotFound, "message_id");
+  ExpectError(this->store().GetDelivery("").status(),
+              absl::StatusCode::kNotFound, "message_id");
+}
+
+// --- AcceptAlert with `inbound`
+
+TYPED_TEST(OutboxStoreTest, PartnerAlertIsStoredWithItsMessageAndNoDeliveries) {
+  const MessageSpec message =
+      Message("m1").Warn("ZAWGYI_CONVERTED", "narrative[0].text");
+
+  const WriteResult result =
+      this->CommitOne(InboundWrite(PartnerAlert("t1", "TH-CASE-1"), message));
+
+  ASSERT_TRUE(result.status.ok()) << result.status;
+  EXPECT_FALSE(result.duplicate);
+  EXPECT_EQ(result.audit_leaf_index, 0u);
+  EXPECT_TRUE(SameWarnings(result.receipt_warnings, message.warnings));
+  ASSERT_TRUE(result.alert.has_value());
+  EXPECT_THAT(result.alert->deliveries(), IsEmpty());
+  ASSERT_TRUE(result.case_status.has_value());
+  EXPECT_EQ(result.case_status->owner_agency(), "TH-RTP");
+  EXPECT_THAT(result.case_status->shared_with(), ElementsAre("CN-MPS"));
+  absl::StatusOr<gw::v1::AlertRecord> stored = this->store().GetAlert("t1");
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*stored, *result.alert));
+  EXPECT_THAT(this->Pending(), IsEmpty());
+  EXPECT_EQ(this->AuditSize(), 1u);
+}
+
+TYPED_TEST(OutboxStoreTest, ExactResendOfAPartnerMessageGetsTheFirstAnswer) {
+  const MessageSpec message = Message("m1").Warn("NFC_NORMALISED", "subjects");
+  const WriteResult first =
+      this->CommitOne(InboundWrite(PartnerAlert("t1", "TH-CASE-1"), message));
+  ASSERT_TRUE(first.status.ok()) << first.status;
+  this->CommitOne(AuditWrite("Other.Action"));
+
+  // The same message (id and digest) again. Its canonical payload may come
+  // out differently (say a newer converter), and its warnings too: the
+  // message id decides, before the alert id.
+  Write resend = InboundWrite(
+      PartnerAlert("t1", "TH-CASE-1").Digest("another-canonical-digest"),
+      Message("m1"));
+  const WriteResult again = this->CommitOne(std::move(resend));
+
+  ASSERT_TRUE(again.status.ok()) << again.status;
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.audit_leaf_index, first.audit_leaf_index);
+  EXPECT_EQ(again.audit_leaf_data, first.audit_leaf_data);
+  EXPECT_TRUE(SameWarnings(again.receipt_warnings, message.warnings));
+  ASSERT_TRUE(again.alert.has_value());
+  EXPECT_TRUE(MessageDifferencer::Equals(*again.alert, *first.alert));
+  ASSERT_TRUE(again.case_status.has_value());
+  EXPECT_THAT(again.case_status->alert_ids(), ElementsAre("t1"));
+  EXPECT_EQ(this->AuditSize(), 2u);
+
+  // In one batch, the second copy sees the first.
+  std::vector<Write> writes;
+  writes.push_back(InboundWrite(PartnerAlert("t2", "TH-CASE-1"),
+                                Message("m2").Warn("CODE", "field")));
+  writes.push_back(
+      InboundWrite(PartnerAlert("t2", "TH-CASE-1"), Message("m2")));
+  this->CommitBatch(writes);
+  ASSERT_TRUE(writes[1].result.status.ok()) << writes[1].result.status;
+  EXPECT_TRUE(writes[1].result.duplicate);
+  EXPECT_EQ(writes[1].result.audit_leaf_index, 2u);
+  EXPECT_TRUE(SameWarnings(writes[1].result.receipt_warnings,
+                           {Warning("CODE", "field")}));
+  EXPECT_EQ(this->AuditSize(), 3u);
+}
+
+TYPED_TEST(OutboxStoreTest, ReusedMessageIdWithAnotherDigestIsAConflict) {
+  this->CommitOne(InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m1")));
+
+  for (const AlertSpec& alert :
+       {PartnerAlert("t1", "TH-CASE-1"), PartnerAlert("t2", "TH-CASE-2")}) {
+    SCOPED_TRACE(alert.alert_id);
+    const WriteResult conflict = this->CommitOne(
+        InboundWrite(alert, Message("m1").Digest("another-received-digest")));
+    ExpectError(conflict.status, absl::StatusCode::kAlreadyExists,
+                "gw-message-id");
+    EXPECT_TRUE(absl::StrContains(conflict.status.message(),
+                                  "was used before for a different payload"))
+        << conflict.status;
+    EXPECT_FALSE(conflict.alert.has_value());
+  }
+  EXPECT_EQ(this->store().GetAlert("t2").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(this->store().GetCase("TH-CASE-2").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(this->AuditSize(), 1u);
+
+  // The key is (sender, message id): another partner's m1 is a new message.
+  const WriteResult other = this->CommitOne(
+      InboundWrite(Alert("v1", "VN-CASE-1").From("VN-MPS").To({"CN-MPS"}),
+                   Message("m1").From("VN-MPS").Digest("vn-digest")));
+  ASSERT_TRUE(other.status.ok()) << other.status;
+  EXPECT_FALSE(other.duplicate);
+  EXPECT_EQ(other.audit_leaf_index, 1u);
+}
+
+TYPED_TEST(OutboxStoreTest, AlertIdDuplicateUnderANewMessageIdStoresNothing) {
+  const WriteResult first = this->CommitOne(InboundWrite(
+      PartnerAlert("t1", "TH-CASE-1"), Message("m1").Warn("FIRST", "a")));
+  ASSERT_TRUE(first.status.ok()) << first.status;
+
+  const MessageSpec second = Message("m2").Warn("SECOND", "b");
+  const WriteResult again =
+      this->CommitOne(InboundWrite(PartnerAlert("t1", "TH-CASE-1"), second));
+
+  ASSERT_TRUE(again.status.ok()) << again.status;
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.audit_leaf_index, first.audit_leaf_index);
+  ASSERT_TRUE(again.alert.has_value());
+  EXPECT_TRUE(MessageDifferencer::Equals(*again.alert, *first.alert));
+  // Nothing of m2 is stored, so it has no first answer: its own warnings.
+  EXPECT_TRUE(SameWarnings(again.receipt_warnings, second.warnings));
+  EXPECT_EQ(this->AuditSize(), 1u);
+  // m2 was not stored: with another digest it is no conflict, just the
+  // alert again.
+  const WriteResult m2_again = this->CommitOne(
+      InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m2").Digest("x")));
+  ASSERT_TRUE(m2_again.status.ok()) << m2_again.status;
+  EXPECT_TRUE(m2_again.duplicate);
+  // A new message with the alert id but another payload is refused by the
+  // alert id.
+  ExpectError(this
+                  ->CommitOne(InboundWrite(
+                      PartnerAlert("t1", "TH-CASE-1").Digest("another-payload"),
+                      Message("m3")))
+                  .status,
+              absl::StatusCode::kAlreadyExists, "payload.alert_id");
+  EXPECT_EQ(this->AuditSize(), 1u);
+}
+
+TYPED_TEST(OutboxStoreTest, PartnerAlertRefusals) {
+  this->CommitOne(AcceptWrite(Alert("a1", "CN-CASE-1")));
+  Write with_deliveries =
+      InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m1"));
+  gw::v1::Delivery* onward =
+      std::get<AcceptAlert>(with_deliveries.op).record.add_deliveries();
+  onward->set_recipient("VN-MPS");
+  onward->set_state(gw::v1::Delivery::QUEUED);
+  onward->set_message_id("t1/VN-MPS");
+  struct Case {
+    std::string name;
+    Write write;
+    absl::StatusCode want;
+    std::string field;
+  };
+  std::vector<Case> cases;
+  cases.push_back(
+      {"no sender",
+       InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m1").From("")),
+       absl::StatusCode::kInvalidArgument, "inbound.sender_agency"});
+  cases.push_back({"no message id",
+                   InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("")),
+                   absl::StatusCode::kInvalidArgument, "inbound.message_id"});
+  Write no_digest =
+      InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m1"));
+  std::get<AcceptAlert>(no_digest.op).inbound->received_sha256.clear();
+  cases.push_back({"no digest", std::move(no_digest),
+                   absl::StatusCode::kInvalidArgument,
+                   "inbound.received_sha256"});
+  cases.push_back({"deliveries onward", std::move(with_deliveries),
+                   absl::StatusCode::kInvalidArgument, "record.deliveries"});
+  cases.push_back({"case owned by another agency",
+                   InboundWrite(PartnerAlert("t1", "CN-CASE-1"), Message("m1")),
+                   absl::StatusCode::kPermissionDenied, "payload.case_ref"});
+  // Refused, m1 was not stored: another digest is refused the same way,
+  // not as a conflict.
+  cases.push_back({"case owned by another agency, another digest",
+                   InboundWrite(PartnerAlert("t1", "CN-CASE-1"),
+                                Message("m1").Digest("another-digest")),
+                   absl::StatusCode::kPermissionDenied, "payload.case_ref"});
+  for (Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const WriteResult result = this->CommitOne(std::move(c.write));
+    ExpectError(result.status, c.want, c.field);
+    EXPECT_TRUE(result.receipt_warnings.empty());
+  }
+  EXPECT_EQ(this->AuditSize(), 1u);
+  EXPECT_EQ(this->store().GetAlert("t1").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(this->store().GetDelivery("t1/VN-MPS").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 // ---------------------------------------------------------------------------
@@ -1115,6 +2077,240 @@ TEST_F(SqliteStoreTest, MissingIdsAreInvalidArgument) {
     ExpectError(c.write.result.status, absl::StatusCode::kInvalidArgument,
                 c.field);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Migration 3 (outbox columns, inbound_messages) from a version-2 database.
+
+int SchemaVersionOf(sqlite::Connection* db) {
+  if (db == nullptr) return -1;
+  absl::StatusOr<int> version = sqlite::ReadSchemaVersion(db);
+  EXPECT_TRUE(version.ok()) << version.status();
+  return version.ok() ? *version : -1;
+}
+
+int SchemaVersionOf(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<sqlite::Connection>> db =
+      sqlite::Connection::Open(path, sqlite::Connection::Mode::kReadOnly,
+                               absl::Seconds(5));
+  EXPECT_TRUE(db.ok()) << db.status();
+  return db.ok() ? SchemaVersionOf(db->get()) : -1;
+}
+
+// A database as gatewayd left it at schema version 2, filled through raw
+// SQL with alerts, their deliveries and their audit leaves (with every
+// tree node, as version 2 wrote them).
+class Version2Database {
+ public:
+  explicit Version2Database(const std::string& path) {
+    absl::StatusOr<std::unique_ptr<sqlite::Connection>> db =
+        sqlite::Connection::Open(path, sqlite::Connection::Mode::kReadWrite,
+                                 absl::Seconds(5));
+    EXPECT_TRUE(db.ok()) << db.status();
+    if (!db.ok()) return;
+    db_ = *std::move(db);
+    Exec(kSchemaVersion1);
+    Exec(kSchemaStep2);
+  }
+
+  // Stores `record` as version 2 did: its case (if new), the record without
+  // deliveries, its outbox rows and its audit leaf.
+  void AddAlert(gw::v1::AlertRecord record) {
+    const gw::v1::CaseAlert& alert = record.alert();
+    const uint64_t leaf_index = range_.size();
+    AppendLeaf(MakeAudit("AlertService.SendAlert", "alert:" + alert.alert_id(),
+                         static_cast<int64_t>(leaf_index)));
+    Run("INSERT OR IGNORE INTO cases(case_ref, owner_agency, state, "
+        "created_at_us, updated_at_us) VALUES (?1, ?2, 1, 0, 0)",
+        alert.case_ref(), alert.origin_agency());
+    gw::v1::AlertRecord stored = record;
+    stored.clear_deliveries();
+    Run("INSERT INTO alerts(alert_id, origin_agency, case_ref, kind, "
+        "payload_sha256, received_at_us, audit_leaf_index, record) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+        alert.alert_id(), alert.origin_agency(), alert.case_ref(),
+        static_cast<int64_t>(alert.kind()), record.payload_sha256(),
+        static_cast<int64_t>(leaf_index),
+        sqlite::Blob{stored.SerializeAsString()});
+    for (const gw::v1::Delivery& d : record.deliveries()) {
+      std::optional<int64_t> next_attempt;
+      if (d.has_next_attempt_at()) {
+        next_attempt = TimeUtil::TimestampToMicroseconds(d.next_attempt_at());
+      }
+      std::optional<sqlite::Blob> receipt;
+      const std::string receipt_bytes = d.receipt().SerializeAsString();
+      if (d.has_receipt()) receipt = sqlite::Blob{receipt_bytes};
+      Run("INSERT INTO deliveries(alert_id, recipient, message_id, state, "
+          "updated_at_us, attempts, next_attempt_at_us, reason, receipt) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+          alert.alert_id(), d.recipient(), d.message_id(),
+          static_cast<int64_t>(d.state()),
+          TimeUtil::TimestampToMicroseconds(d.updated_at()),
+          static_cast<int64_t>(d.attempts()), next_attempt, d.reason(),
+          receipt);
+    }
+  }
+
+  void Exec(const std::string& sql) {
+    ASSERT_NE(db_, nullptr);
+    const absl::Status status = db_->Exec(sql);
+    ASSERT_TRUE(status.ok()) << status << " in " << sql;
+  }
+
+  template <typename... Args>
+  void Run(absl::string_view sql, const Args&... args) {
+    ASSERT_NE(db_, nullptr);
+    absl::StatusOr<sqlite::Statement> stmt = db_->Prepare(sql);
+    ASSERT_TRUE(stmt.ok()) << stmt.status() << " in " << sql;
+    ASSERT_TRUE(stmt->BindAll(args...).ok());
+    const absl::Status status = stmt->Run();
+    ASSERT_TRUE(status.ok()) << status << " in " << sql;
+  }
+
+  int SchemaVersion() { return SchemaVersionOf(db_.get()); }
+
+ private:
+  void AppendLeaf(const gw::v1::AuditEntry& entry) {
+    const std::string leaf_data = DeterministicBytes(entry);
+    const int64_t leaf_index = static_cast<int64_t>(range_.size());
+    Run("INSERT INTO audit_log(leaf_index, leaf_data, time_us, action, "
+        "actor_agency, actor_user) VALUES (?1, ?2, 0, ?3, ?4, ?5)",
+        leaf_index, sqlite::Blob{leaf_data}, entry.action(),
+        entry.actor_agency(), entry.actor_user());
+    std::vector<std::pair<audit::NodeId, std::string>> nodes;
+    ASSERT_TRUE(range_
+                    .Append(audit::HashLeaf(leaf_data),
+                            [&](audit::NodeId id, absl::string_view hash) {
+                              nodes.emplace_back(id, std::string(hash));
+                            })
+                    .ok());
+    for (const auto& [id, hash] : nodes) {
+      Run("INSERT INTO audit_nodes(level, idx, hash) VALUES (?1, ?2, ?3)",
+          static_cast<int64_t>(id.level), static_cast<int64_t>(id.index),
+          sqlite::Blob{hash});
+    }
+  }
+
+  std::unique_ptr<sqlite::Connection> db_;
+  audit::CompactRange range_;
+};
+
+TEST_F(SqliteStoreTest, Version2OutboxGetsItsOrderingColumnsBackfilled) {
+  gw::v1::AlertRecord a1 =
+      MakeRecord(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS"}));
+  gw::v1::Delivery* retrying = a1.mutable_deliveries(0);
+  retrying->set_state(gw::v1::Delivery::RETRYING);
+  retrying->set_attempts(2);
+  *retrying->mutable_next_attempt_at() = At(300);
+  retrying->set_reason("timeout");
+  gw::v1::Delivery* acked = a1.mutable_deliveries(1);
+  acked->set_state(gw::v1::Delivery::ACKNOWLEDGED);
+  acked->mutable_receipt()->set_message_id("a1/VN-MPS");
+  acked->mutable_receipt()->set_status(gw::v1::Receipt::ACCEPTED);
+  const gw::v1::AlertRecord a2 =
+      MakeRecord(Alert("a2", "CASE-2")
+                     .From("VN-MPS")
+                     .To({"TH-RTP"})
+                     .WithPriority(gw::v1::CaseAlert::URGENT));
+  const gw::v1::AlertRecord a3 =
+      MakeRecord(Alert("a3", "CASE-1")
+                     .To({"KH-CNP"})
+                     .WithPriority(gw::v1::CaseAlert::PRIORITY_UNSPECIFIED));
+  {
+    Version2Database v2(Path());
+    ASSERT_NO_FATAL_FAILURE(v2.AddAlert(a1));
+    ASSERT_NO_FATAL_FAILURE(v2.AddAlert(a2));
+    ASSERT_NO_FATAL_FAILURE(v2.AddAlert(a3));
+    EXPECT_EQ(v2.SchemaVersion(), 2);
+  }
+
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok()) << store.status();
+
+  absl::StatusOr<std::vector<DeliveryRow>> pending =
+      (*store)->PendingDeliveries();
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  EXPECT_THAT(MessageIds(*pending),
+              ElementsAre("a1/TH-RTP", "a2/TH-RTP", "a3/KH-CNP"));
+  ASSERT_THAT(*pending, SizeIs(3));
+  struct Want {
+    std::string alert_id, case_ref, origin_agency;
+    gw::v1::CaseAlert::Priority priority;
+  };
+  const Want want[] = {
+      {"a1", "CASE-1", "CN-MPS", gw::v1::CaseAlert::HIGH},
+      {"a2", "CASE-2", "VN-MPS", gw::v1::CaseAlert::URGENT},
+      {"a3", "CASE-1", "CN-MPS", gw::v1::CaseAlert::PRIORITY_UNSPECIFIED},
+  };
+  for (size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ((*pending)[i].alert_id, want[i].alert_id);
+    EXPECT_EQ((*pending)[i].case_ref, want[i].case_ref);
+    EXPECT_EQ((*pending)[i].origin_agency, want[i].origin_agency);
+    EXPECT_EQ((*pending)[i].priority, want[i].priority);
+  }
+  EXPECT_TRUE(MessageDifferencer::Equals((*pending)[0].delivery, *retrying));
+  absl::StatusOr<DeliveryRow> acked_row = (*store)->GetDelivery("a1/VN-MPS");
+  ASSERT_TRUE(acked_row.ok()) << acked_row.status();
+  EXPECT_EQ(acked_row->case_ref, "CASE-1");
+  EXPECT_EQ(acked_row->priority, gw::v1::CaseAlert::HIGH);
+  EXPECT_TRUE(MessageDifferencer::Equals(acked_row->delivery, *acked));
+  absl::StatusOr<gw::v1::AlertRecord> got = (*store)->GetAlert("a1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*got, a1)) << got->DebugString();
+  EXPECT_TRUE((*store)->VerifyAuditTree(nullptr).ok());
+
+  // And the store goes on from there: the outbox, the inbox, the log.
+  Write ack =
+      ProgressWrite(Progress("a2/TH-RTP", gw::v1::Delivery::ACKNOWLEDGED)
+                        .Attempts(1)
+                        .Audited("Delivery.Acknowledged"));
+  Write inbound = InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m1"));
+  Write accept = AcceptWrite(Alert("a4", "CASE-2")
+                                 .From("VN-MPS")
+                                 .To({"TH-RTP"})
+                                 .WithPriority(gw::v1::CaseAlert::ROUTINE));
+  std::vector<Write*> batch = {&ack, &inbound, &accept};
+  ASSERT_TRUE((*store)->Commit(batch).ok());
+  ASSERT_TRUE(ack.result.status.ok()) << ack.result.status;
+  ASSERT_TRUE(inbound.result.status.ok()) << inbound.result.status;
+  ASSERT_TRUE(accept.result.status.ok()) << accept.result.status;
+  EXPECT_EQ(ack.result.audit_leaf_index, 3u);
+  EXPECT_EQ(accept.result.audit_leaf_index, 5u);
+  pending = (*store)->PendingDeliveries();
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  EXPECT_THAT(MessageIds(*pending),
+              ElementsAre("a1/TH-RTP", "a3/KH-CNP", "a4/TH-RTP"));
+  EXPECT_EQ(pending->back().priority, gw::v1::CaseAlert::ROUTINE);
+  EXPECT_TRUE((*store)->VerifyAuditTree(nullptr).ok());
+  store->reset();
+  EXPECT_EQ(SchemaVersionOf(Path()), 3);
+}
+
+TEST_F(SqliteStoreTest, Version2AlertRecordThatDoesNotParseFailsMigration3) {
+  {
+    Version2Database v2(Path());
+    ASSERT_NO_FATAL_FAILURE(v2.Run(
+        "INSERT INTO cases(case_ref, owner_agency, state, "
+        "created_at_us, updated_at_us) VALUES ('C', 'CN-MPS', 1, 0, 0)"));
+    ASSERT_NO_FATAL_FAILURE(
+        v2.Run("INSERT INTO alerts(alert_id, origin_agency, case_ref, kind, "
+               "payload_sha256, received_at_us, audit_leaf_index, record) "
+               "VALUES ('a1', 'CN-MPS', 'C', 1, 'd', 0, 0, x'ffff')"));
+    ASSERT_NO_FATAL_FAILURE(
+        v2.Run("INSERT INTO deliveries(alert_id, recipient, message_id, "
+               "state) VALUES ('a1', 'TH-RTP', 'a1/TH-RTP', 1)"));
+  }
+
+  const absl::Status status = SqliteStore::Open(Path()).status();
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(),
+                                "alerts: record at seq 1 does not parse"))
+      << status;
+  // The failed migration left version 2 behind.
+  EXPECT_EQ(SchemaVersionOf(Path()), 2);
 }
 
 }  // namespace
