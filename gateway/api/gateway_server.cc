@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <cstdio>
+#include <map>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -11,12 +12,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "adapters/registry.h"
 #include "gateway/api/alert_service.h"
 #include "gateway/api/audit_service.h"
 #include "gateway/api/case_service.h"
+#include "gateway/api/delivery_service.h"
 #include "gateway/api/gatekeeper.h"
+#include "gateway/api/partner_exchange_service.h"
 #include "gateway/api/pending_services.h"
 #include "gateway/crypto/signer.h"
+#include "gateway/delivery/delivery_watchers.h"
+#include "gateway/delivery/dispatcher.h"
 #include "gateway/identity/trust_store.h"
 #include "gateway/ingest/audit_log.h"
 #include "gateway/ingest/case_watchers.h"
@@ -42,14 +48,17 @@ struct GatewayServer::Parts {
   std::unique_ptr<ingest::AuditLog> audit_log;
   std::unique_ptr<workflow::AuditQueries> audit_queries;
   ingest::CaseWatchers watchers;
+  delivery::DeliveryWatchers delivery_watchers;
+  std::unique_ptr<delivery::Dispatcher> dispatcher;
   std::unique_ptr<ingest::Pipeline> pipeline;
   std::unique_ptr<workflow::Queries> queries;
   std::unique_ptr<Gatekeeper> gate;
   std::unique_ptr<AlertService> alerts;
+  std::unique_ptr<DeliveryService> deliveries;
   std::unique_ptr<CaseService> cases;
   PendingRepatriationService repatriation;
   std::unique_ptr<AuditService> audit;
-  PendingPartnerExchange partner_exchange;
+  std::unique_ptr<PartnerExchangeService> partner_exchange;
   std::unique_ptr<grpc::Server> server;
 };
 
@@ -121,6 +130,51 @@ absl::Status VerifyAuditLog(store::Store& store) {
   return absl::OkStatus();
 }
 
+// One adapter per `partners` entry of the policy set, except this
+// gateway's own agency (adapters/registry.h).
+absl::StatusOr<std::map<std::string, std::unique_ptr<adapters::Adapter>>>
+CreatePartnerLinks(const ServerOptions& options, const policy::Policy& policy,
+                   const identity::TrustStore& trust,
+                   const crypto::Signer& signing_key) {
+  adapters::AdapterRegistry registry;
+  adapters::RegisterBuiltinAdapters(&registry);
+  std::map<std::string, std::unique_ptr<adapters::Adapter>> links;
+  const std::string dir = absl::StrCat(options.pki_dir, "/", options.agency);
+  for (const auto& link : policy.proto().partners()) {
+    if (link.agency() == options.agency) continue;
+    GW_RETURN_IF_ERROR(registry.CheckLink(policy.proto(), link));
+    if (links.count(link.agency()) > 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "partners[", link.agency(), "]: listed twice; keep one entry"));
+    }
+    adapters::AdapterContext context;
+    context.local_agency = options.agency;
+    context.partner = policy.FindAgency(link.agency());
+    context.signing_key = &signing_key;
+    context.partner_keys = trust.SigningKeys(link.agency());
+    if (context.partner_keys.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("partners[", link.agency(),
+                       "]: the agency has no registered "
+                       "signing key; list its signing certificate in "
+                       "agencies.trust.signing_cert_files"));
+    }
+    GW_ASSIGN_OR_RETURN(context.tls_cert_pem,
+                        util::ReadFile(dir + "/gateway.crt"));
+    GW_ASSIGN_OR_RETURN(context.tls_key_pem,
+                        util::ReadFile(dir + "/gateway.key"));
+    GW_ASSIGN_OR_RETURN(context.partner_ca_pem, trust.CaPem(link.agency()));
+    auto adapter = registry.Find(link.adapter())->Create(link, context);
+    if (!adapter.ok()) {
+      return absl::Status(adapter.status().code(),
+                          absl::StrCat("partners[", link.agency(),
+                                       "]: ", adapter.status().message()));
+    }
+    links.emplace(link.agency(), *std::move(adapter));
+  }
+  return links;
+}
+
 }  // namespace
 
 GatewayServer::GatewayServer() : parts_(std::make_unique<Parts>()) {}
@@ -151,21 +205,44 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   GW_ASSIGN_OR_RETURN(p.audit_log, ingest::AuditLog::Create(
                                        p.store.get(), p.writer.get(),
                                        p.signing_key.get(), options.agency));
+  GW_ASSIGN_OR_RETURN(auto links, CreatePartnerLinks(options, *p.policy,
+                                                     *p.trust, *p.signing_key));
+  delivery::DispatcherOptions dispatch;
+  dispatch.log = [](const std::string& line) {
+    std::fprintf(stderr, "gatewayd: delivery: %s\n", line.c_str());
+  };
+  p.dispatcher = std::make_unique<delivery::Dispatcher>(
+      options.agency, p.policy, p.store.get(), p.writer.get(),
+      p.signing_key.get(), std::move(links), &p.delivery_watchers,
+      std::move(dispatch));
   ingest::AuditLog* audit_log = p.audit_log.get();
-  p.writer->SetAfterCommit([audit_log](absl::Span<store::Write* const> batch) {
-    audit_log->OnBatchCommitted(batch);
-  });
+  delivery::Dispatcher* dispatcher = p.dispatcher.get();
+  p.writer->SetAfterCommit(
+      [audit_log, dispatcher](absl::Span<store::Write* const> batch) {
+        audit_log->OnBatchCommitted(batch);
+        dispatcher->OnBatchCommitted(batch);
+      });
   p.audit_queries = std::make_unique<workflow::AuditQueries>(p.store.get(),
                                                              p.audit_log.get());
   p.pipeline = std::make_unique<ingest::Pipeline>(p.policy, p.store.get(),
                                                   p.writer.get(), &p.watchers);
+  p.pipeline->SetTrustStore(p.trust.get());
+  p.pipeline->SetLocalAgency(options.agency);
   p.queries = std::make_unique<workflow::Queries>(p.store.get());
   p.gate = std::make_unique<Gatekeeper>(p.trust.get(), p.pipeline.get());
-  p.alerts = std::make_unique<AlertService>(p.gate.get(), p.queries.get());
+  p.alerts = std::make_unique<AlertService>(p.gate.get(), p.queries.get(),
+                                            &p.delivery_watchers);
+  p.deliveries = std::make_unique<DeliveryService>(p.gate.get(), p.store.get(),
+                                                   p.dispatcher.get());
   p.cases =
       std::make_unique<CaseService>(p.gate.get(), p.queries.get(), &p.watchers);
   p.audit = std::make_unique<AuditService>(p.gate.get(), p.audit_log.get(),
                                            p.audit_queries.get());
+  p.partner_exchange = std::make_unique<PartnerExchangeService>(
+      p.gate.get(), [dispatcher](const std::string& agency) {
+        return dispatcher->LinkFor(agency);
+      });
+  GW_RETURN_IF_ERROR(p.dispatcher->Start());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -177,11 +254,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   const uint64_t limit = p.policy->limits().max_message_bytes();
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(std::min<uint64_t>(limit * 4, 64u << 20)));
+  // Peer gateways ping idle connections every 60 s (partners/MM-MPF.md §2).
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 30000);
   builder.RegisterService(p.alerts.get());
   builder.RegisterService(p.cases.get());
+  builder.RegisterService(p.deliveries.get());
   builder.RegisterService(&p.repatriation);
   builder.RegisterService(p.audit.get());
-  builder.RegisterService(&p.partner_exchange);
+  builder.RegisterService(p.partner_exchange.get());
   p.server = builder.BuildAndStart();
   if (p.server == nullptr || port == 0) {
     return absl::UnavailableError(
@@ -189,6 +271,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
                      " (address in use or not local?); pick another with "
                      "--listen HOST:PORT"));
   }
+  p.server->GetHealthCheckService()->SetServingStatus("gw.v1.PartnerExchange",
+                                                      true);
   absl::string_view host = options.listen;
   if (auto colon = host.rfind(':'); colon != absl::string_view::npos)
     host = host.substr(0, colon);
@@ -206,6 +290,9 @@ void GatewayServer::Shutdown(absl::Duration grace) {
                        absl::ToChronoSeconds(grace));
     p.server->Wait();
   }
+  // Attempts in flight record their outcome through the writer: stop the
+  // engine first, then the writer.
+  if (p.dispatcher != nullptr) p.dispatcher->Stop();
   if (p.writer != nullptr) p.writer->Stop();
   p.store.reset();
 }

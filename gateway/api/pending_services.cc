@@ -58,10 +58,4 @@ grpc::ServerUnaryReactor* PendingRepatriationService::Cancel(
   return NewUnimplementedUnary(context, "gw.v1.RepatriationService/Cancel");
 }
 
-grpc::ServerUnaryReactor* PendingPartnerExchange::Deliver(
-    grpc::CallbackServerContext* context, const gw::v1::Envelope*,
-    gw::v1::Receipt*) {
-  return NewUnimplementedUnary(context, "gw.v1.PartnerExchange/Deliver");
-}
-
 }  // namespace gw::api

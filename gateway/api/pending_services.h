@@ -1,13 +1,12 @@
 // gateway/api/pending_services.h
 //
 // The services of the contract that this release does not serve yet:
-// RepatriationService and PartnerExchange. Every RPC answers
+// RepatriationService. Every RPC answers
 // UNIMPLEMENTED naming itself (unimplemented.h); each class is replaced by
 // the real service when its capability lands.
 #ifndef GW_API_PENDING_SERVICES_H_
 #define GW_API_PENDING_SERVICES_H_
 
-#include "gw/v1/receipt.grpc.pb.h"
 #include "gw/v1/repatriation.grpc.pb.h"
 
 namespace gw::api {
@@ -43,14 +42,6 @@ class PendingRepatriationService final
   grpc::ServerUnaryReactor* Cancel(grpc::CallbackServerContext* context,
                                    const gw::v1::CancelRequest*,
                                    gw::v1::RepatriationRecord*) override;
-};
-
-class PendingPartnerExchange final
-    : public gw::v1::PartnerExchange::CallbackService {
- public:
-  grpc::ServerUnaryReactor* Deliver(grpc::CallbackServerContext* context,
-                                    const gw::v1::Envelope*,
-                                    gw::v1::Receipt*) override;
 };
 
 }  // namespace gw::api

@@ -125,12 +125,59 @@ absl::StatusOr<std::unique_ptr<TrustStore>> TrustStore::Load(
           absl::StrCat(agency.code(), ": cannot build the X.509 store"));
     }
     X509_STORE_set_flags(anchor->store.get(), X509_V_FLAG_CRL_CHECK);
+    anchor->ca_pem = *ca_pem;
+
+    for (int i = 0; i < agency.trust().signing_cert_files_size(); ++i) {
+      const std::string path =
+          absl::StrCat(pki_dir, "/", agency.trust().signing_cert_files(i));
+      GW_ASSIGN_OR_RETURN(std::string pem, util::ReadFile(path));
+      auto key = crypto::Verifier::FromCertificatePem(pem);
+      if (!key.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", key.status().message()));
+      }
+      auto key_agency =
+          SubjectAttribute((*key)->certificate(), NID_organizationName);
+      if (!key_agency.ok() || *key_agency != agency.code()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": signing certificate subject O is not ", agency.code(),
+            "; a key is registered to exactly one agency"));
+      }
+      anchor->signing_keys.push_back(*std::move(key));
+    }
     absl::StrAppend(&trust->root_certs_pem_, *ca_pem);
     if (!ca_pem->empty() && ca_pem->back() != '\n')
       trust->root_certs_pem_.push_back('\n');
     trust->anchors_[agency.code()] = std::move(anchor);
   }
   return trust;
+}
+
+std::vector<const crypto::Verifier*> TrustStore::SigningKeys(
+    absl::string_view agency) const {
+  std::vector<const crypto::Verifier*> keys;
+  auto it = anchors_.find(agency);
+  if (it == anchors_.end()) return keys;
+  for (const auto& key : it->second->signing_keys) keys.push_back(key.get());
+  return keys;
+}
+
+const crypto::Verifier* TrustStore::FindSigningKey(
+    absl::string_view agency, absl::string_view key_id_hex) const {
+  auto it = anchors_.find(agency);
+  if (it == anchors_.end()) return nullptr;
+  for (const auto& key : it->second->signing_keys) {
+    if (key->key_id_hex() == key_id_hex) return key.get();
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::string> TrustStore::CaPem(absl::string_view agency) const {
+  auto it = anchors_.find(agency);
+  if (it == anchors_.end()) {
+    return absl::NotFoundError(absl::StrCat(agency, ": unknown agency"));
+  }
+  return it->second->ca_pem;
 }
 
 absl::StatusOr<Principal> TrustStore::AuthenticatePem(

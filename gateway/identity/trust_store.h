@@ -27,6 +27,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -34,6 +35,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/crypto/openssl_handles.h"
+#include "gateway/crypto/verifier.h"
 #include "gateway/identity/principal.h"
 #include "gateway/policy/policy.h"
 
@@ -58,6 +60,19 @@ class TrustStore {
   [[nodiscard]] absl::StatusOr<Principal> AuthenticateDer(
       absl::string_view cert_der, absl::Time now) const;
 
+  // The message-signing keys registered to `agency` (policies/:
+  // agencies[].trust.signing_cert_files, partners/README.md §2.6), in the
+  // order listed; empty for an unknown agency or one with none.
+  std::vector<const crypto::Verifier*> SigningKeys(
+      absl::string_view agency) const;
+  // The registered key of `agency` with this key id; nullptr if none.
+  const crypto::Verifier* FindSigningKey(absl::string_view agency,
+                                         absl::string_view key_id_hex) const;
+  // The agency's CA certificate, PEM (to verify a partner's TLS server).
+  // NOT_FOUND for an unknown agency.
+  [[nodiscard]] absl::StatusOr<std::string> CaPem(
+      absl::string_view agency) const;
+
   // All agencies' CA certificates concatenated (PEM), for the TLS layer.
   const std::string& root_certs_pem() const { return root_certs_pem_; }
 
@@ -66,6 +81,8 @@ class TrustStore {
     std::string code;
     std::vector<std::string> roles;
     crypto::X509StorePtr store;  // the agency's CA + CRL only
+    std::string ca_pem;
+    std::vector<std::unique_ptr<crypto::Verifier>> signing_keys;
   };
   struct CachedPrincipal {
     Principal principal;

@@ -27,8 +27,12 @@ std::optional<Acknowledged> AcknowledgedBy(const store::Write& write) {
   if (const auto* accept = std::get_if<store::AcceptAlert>(&write.op)) {
     const gw::v1::AlertRecord& stored =
         write.result.alert.has_value() ? *write.result.alert : accept->record;
-    return Acknowledged{stored.alert().alert_id(), stored.payload_sha256(),
-                        stored.received_at()};
+    // A partner's message is acknowledged under the partner's message id
+    // (partners/MM-MPF.md §4); a local one under its alert id.
+    const std::string& id = accept->inbound.has_value()
+                                ? accept->inbound->message_id
+                                : stored.alert().alert_id();
+    return Acknowledged{id, stored.payload_sha256(), stored.received_at()};
   }
   if (const auto* update = std::get_if<store::UpdateCase>(&write.op)) {
     return Acknowledged{update->update.update_id(), update->payload_sha256,
@@ -127,6 +131,8 @@ absl::StatusOr<gw::v1::Receipt> AuditLog::ReceiptFor(
       *receipt.mutable_inclusion_proof(),
       InclusionProof(write.result.audit_leaf_index, checkpoint.tree_size()));
   *receipt.mutable_checkpoint() = checkpoint;
+  for (const gw::v1::ReceiptWarning& warning : write.result.receipt_warnings)
+    *receipt.add_warnings() = warning;
   GW_RETURN_IF_ERROR(audit::SignReceipt(*signing_key_, &receipt));
   return receipt;
 }

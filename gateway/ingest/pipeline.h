@@ -37,7 +37,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
+#include "adapters/adapter.h"
 #include "gateway/identity/principal.h"
+#include "gateway/identity/trust_store.h"
 #include "gateway/ingest/case_watchers.h"
 #include "gateway/ingest/writer.h"
 #include "gateway/policy/policy.h"
@@ -85,6 +87,44 @@ class Pipeline {
       const gw::v1::UpdateCaseStatusRequest& request,
       std::function<void(absl::StatusOr<CaseUpdateResult>)> done);
 
+  // A message a partner delivered through its adapter (adapters/adapter.h),
+  // e.g. a peer gateway's PartnerExchange.Deliver (partners/MM-MPF.md §6):
+  //  * the caller is a `gateway` of message.sender_agency;
+  //  * the author's signature (signatures[0]) is by a certificate that the
+  //    trust store accepts for the agency the payload names as its origin,
+  //    whose CN is the payload's originator, and it verifies;
+  //  * another signature is by a key registered to the sending agency
+  //    (policies/ signing_cert_files) and verifies;
+  //  * the payload (as converted by the adapter, if it converted text) is
+  //    validated like a local one, and this gateway's agency is among its
+  //    recipients;
+  //  * then it is stored exactly as a local alert is (case created or
+  //    updated, no onward deliveries), deduplicated by (sender, message id)
+  //    with the digest of what was received, and audited; converted text
+  //    gets its own ENCODING_CONVERTED audit entry (MM-MPF.md §5.6).
+  // `done` gets this gateway's signed receipt: message_id = the partner's
+  // message id, payload_sha256 = of the payload as received, the adapter's
+  // warnings; for an exact duplicate, the receipt of the first time.
+  // Errors carry an ErrorInfo reason (error_reason.h) as well:
+  //  INVALID_ARGUMENT  MISSING_MESSAGE_ID, UNKNOWN_PAYLOAD_TYPE,
+  //                    PAYLOAD_UNPARSEABLE, FIELD_INVALID, SIGNATURE_INVALID
+  //  UNAUTHENTICATED   SIGNATURE_INVALID (a signer that is not the author or
+  //                    the sending gateway)
+  //  PERMISSION_DENIED AUTHOR_AGENCY_MISMATCH, NOT_A_RECIPIENT
+  //  ALREADY_EXISTS    DUPLICATE_ID_CONFLICT
+  //  UNIMPLEMENTED     a payload type this release does not take inbound yet
+  // REQUIRES: SetTrustStore() was called.
+  void AcceptInbound(const identity::Principal& caller,
+                     adapters::InboundMessage message,
+                     std::function<void(absl::StatusOr<gw::v1::Receipt>)> done);
+
+  // The trust store that vouches for inbound authors and registered keys.
+  // Not owned; must outlive the pipeline. Call before serving.
+  void SetTrustStore(const identity::TrustStore* trust) { trust_ = trust; }
+  // This gateway's agency (gatewayd --agency), the recipient inbound
+  // messages must name.
+  void SetLocalAgency(std::string agency) { local_agency_ = std::move(agency); }
+
   // Appends an audit entry for a refusal decided outside the pipeline (an
   // RPC the role may not call, an object the caller may not see), then
   // calls done(refusal) so the caller answers only once it is recorded.
@@ -124,6 +164,8 @@ class Pipeline {
   Writer* const writer_;          // not owned
   CaseWatchers* const watchers_;  // not owned
   Clock clock_;
+  const identity::TrustStore* trust_ = nullptr;  // not owned
+  std::string local_agency_ = "CN-MPS";
 };
 
 }  // namespace gw::ingest

@@ -22,7 +22,8 @@ std::string GatewaydPath() {
   return absl::StrCat(GW_BINARY_DIR, "/gateway/gatewayd");
 }
 
-GatewayProcess::GatewayProcess(std::vector<std::string> args) {
+GatewayProcess::GatewayProcess(std::vector<std::string> args,
+                               std::vector<std::string> env) {
   bool has_listen = false;
   for (const auto& arg : args) has_listen |= absl::StartsWith(arg, "--listen");
   if (!has_listen) args.push_back("--listen=127.0.0.1:0");
@@ -45,6 +46,7 @@ GatewayProcess::GatewayProcess(std::vector<std::string> args) {
     std::vector<char*> argv;
     for (auto& s : argv_strings) argv.push_back(s.data());
     argv.push_back(nullptr);
+    for (auto& entry : env) putenv(entry.data());
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -91,6 +93,21 @@ int GatewayProcess::WaitForExit() {
   kill(pid_, SIGKILL);
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  return -1;
+}
+
+int GatewayProcess::WaitExited(int seconds) {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   return -1;
 }
 

@@ -17,8 +17,10 @@ class GatewayProcess {
  public:
   // Starts gatewayd with `args` (plus --listen 127.0.0.1:0 unless given) and
   // waits up to 60 s for its listening line. On failure, `ok()` is false and
-  // error() says why (with the process's stderr).
-  explicit GatewayProcess(std::vector<std::string> args);
+  // error() says why (with the process's stderr). `env` entries
+  // ("NAME=value") are added to the child's environment.
+  explicit GatewayProcess(std::vector<std::string> args,
+                          std::vector<std::string> env = {});
   ~GatewayProcess();
   GatewayProcess(const GatewayProcess&) = delete;
   GatewayProcess& operator=(const GatewayProcess&) = delete;
@@ -32,6 +34,9 @@ class GatewayProcess {
   int Terminate();
   // SIGKILL and wait.
   void Kill();
+  // Waits up to `seconds` for the process to exit on its own; its wait
+  // status, or -1 if it is still running (then it is left running).
+  int WaitExited(int seconds);
   // Everything the process wrote to stderr so far (after it exited).
   std::string Stderr() const;
 

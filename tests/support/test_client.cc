@@ -1,8 +1,10 @@
 #include "tests/support/test_client.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/crypto/dsse.h"
@@ -27,9 +29,28 @@ std::unique_ptr<grpc::ClientContext> CallContext() {
   return context;
 }
 
+std::string PolicyDirWithPartners(const std::string& source_dir,
+                                  const std::string& partners_textproto) {
+  const std::string dir = MakeTempDir("gw-test-policies");
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!absl::EndsWith(name, ".textproto") || name == "partners.textproto")
+      continue;
+    std::filesystem::copy_file(entry.path(), dir + "/" + name);
+  }
+  if (!partners_textproto.empty()) {
+    std::ofstream(dir + "/partners.textproto") << partners_textproto;
+  }
+  return dir;
+}
+
 std::vector<std::string> GatewayArgs(const std::string& data_dir) {
+  // The project's policies without its partner links: a test gateway must
+  // never reach a real (or demo) peer on a fixed port.
+  static const std::string* const policies = new std::string(
+      PolicyDirWithPartners(absl::StrCat(GW_SOURCE_DIR, "/policies"), ""));
   return {"--data=" + data_dir, "--pki=" + DevPki::Get().dir(),
-          absl::StrCat("--policies=", GW_SOURCE_DIR, "/policies")};
+          "--policies=" + *policies};
 }
 
 std::string UserCertBase(const std::string& agency, const std::string& role,

@@ -47,8 +47,13 @@ std::string UserCertBase(const std::string& agency, const std::string& role,
 // A client context with a 30 s deadline.
 std::unique_ptr<grpc::ClientContext> CallContext();
 
+// A fresh copy of the policy set in `source_dir` whose partners.textproto
+// is replaced by `partners_textproto` (none if empty).
+std::string PolicyDirWithPartners(const std::string& source_dir,
+                                  const std::string& partners_textproto);
+
 // gatewayd arguments for a gateway on `data_dir` with the test dev PKI and
-// the project's policies/.
+// the project's policies/ without partner links.
 std::vector<std::string> GatewayArgs(const std::string& data_dir);
 
 // The bytes of `path` (a test failure if unreadable).
