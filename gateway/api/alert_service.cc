@@ -2,8 +2,8 @@
 
 #include <utility>
 
+#include "gateway/api/delivery_watch_reactor.h"
 #include "gateway/api/status_conversion.h"
-#include "gateway/api/unimplemented.h"
 
 namespace gw::api {
 
@@ -64,9 +64,9 @@ grpc::ServerUnaryReactor* AlertService::ListAlerts(
 
 grpc::ServerWriteReactor<gw::v1::DeliveryEvent>* AlertService::WatchDeliveries(
     grpc::CallbackServerContext* context,
-    const gw::v1::WatchDeliveriesRequest* /*request*/) {
-  return NewUnimplementedWriter<gw::v1::DeliveryEvent>(
-      context, "gw.v1.AlertService/WatchDeliveries");
+    const gw::v1::WatchDeliveriesRequest* request) {
+  return new DeliveryWatchReactor(context, *request, gate_, queries_,
+                                  delivery_watchers_);
 }
 
 }  // namespace gw::api

@@ -2,13 +2,15 @@
 //
 // AlertService (CONTRACT.md §4): thin callback-API handlers that admit the
 // caller, hand SendAlert to the ingest pipeline and reads to Queries, and
-// map the outcome with ToGrpcStatus. WatchDeliveries answers UNIMPLEMENTED
-// until the delivery engine serves it.
+// map the outcome with ToGrpcStatus. WatchDeliveries streams the delivery
+// engine's events for one alert to its origin agency
+// (delivery_watch_reactor.h).
 // Ownership: every pointer is not owned and must outlive the service.
 #ifndef GW_API_ALERT_SERVICE_H_
 #define GW_API_ALERT_SERVICE_H_
 
 #include "gateway/api/gatekeeper.h"
+#include "gateway/delivery/delivery_watchers.h"
 #include "gateway/workflow/queries.h"
 #include "gw/v1/alert.grpc.pb.h"
 
@@ -16,8 +18,9 @@ namespace gw::api {
 
 class AlertService final : public gw::v1::AlertService::CallbackService {
  public:
-  AlertService(const Gatekeeper* gate, const workflow::Queries* queries)
-      : gate_(gate), queries_(queries) {}
+  AlertService(const Gatekeeper* gate, const workflow::Queries* queries,
+               delivery::DeliveryWatchers* delivery_watchers)
+      : gate_(gate), queries_(queries), delivery_watchers_(delivery_watchers) {}
 
   grpc::ServerUnaryReactor* SendAlert(
       grpc::CallbackServerContext* context,
@@ -37,6 +40,8 @@ class AlertService final : public gw::v1::AlertService::CallbackService {
  private:
   const Gatekeeper* const gate_;            // not owned
   const workflow::Queries* const queries_;  // not owned
+  // Not owned; null only through the transitional constructor.
+  delivery::DeliveryWatchers* const delivery_watchers_;
 };
 
 }  // namespace gw::api

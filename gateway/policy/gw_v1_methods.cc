@@ -14,6 +14,7 @@
 #include "gw/v1/alert.pb.h"
 #include "gw/v1/audit.pb.h"
 #include "gw/v1/case.pb.h"
+#include "gw/v1/delivery.pb.h"
 #include "gw/v1/receipt.pb.h"
 #include "gw/v1/repatriation.pb.h"
 
@@ -35,6 +36,7 @@ const std::vector<const FileDescriptor*>& ServiceFiles() {
       gw::v1::GetCaseStatusRequest::descriptor()->file(),
       gw::v1::Receipt::descriptor()->file(),
       gw::v1::ReviewRequest::descriptor()->file(),
+      gw::v1::ListDeliveriesRequest::descriptor()->file(),
   };
   return *files;
 }

@@ -47,6 +47,9 @@ constexpr FlagSpec kFlags[] = {
     {"object", FlagKind::kCommandValue},
     {"since", FlagKind::kCommandValue},
     {"until", FlagKind::kCommandValue},
+    {"recipient", FlagKind::kCommandValue},
+    {"alert", FlagKind::kCommandValue},
+    {"reason", FlagKind::kCommandValue},
     {"dry-run", FlagKind::kCommandBool},
     {"all", FlagKind::kCommandBool},
 };
@@ -99,6 +102,7 @@ absl::Status SetGlobal(absl::string_view name, const std::string& value,
     global->pki_dir = value;
   } else if (name == "as") {
     global->identity = value;
+    global->identity_is_default = false;
   } else if (name == "cert") {
     global->cert_path = value;
   } else if (name == "key") {
@@ -123,6 +127,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(
   line.global.server = EnvOr(env, "GW_SERVER", kDefaultServer);
   line.global.pki_dir = EnvOr(env, "GW_PKI", kDefaultPkiDir);
   line.global.identity = EnvOr(env, "GW_AS", kDefaultIdentity);
+  line.global.identity_is_default = EnvOr(env, "GW_AS", "").empty();
   line.global.server_agency = std::string(kDefaultServerAgency);
 
   bool flags_done = false;

@@ -11,7 +11,10 @@
 // to the environment, then to the built-in defaults:
 //   --server         GW_SERVER, else 127.0.0.1:7443
 //   --pki            GW_PKI, else var/pki
-//   --as             GW_AS, else CN-MPS/investigator/investigator1
+//   --as             GW_AS, else CN-MPS/investigator/investigator1 (a
+//                    command may have its own default instead, e.g. the
+//                    delivery commands CN-MPS/admin/admin1: the dispatcher
+//                    applies it when identity_is_default)
 //   --server-agency  CN-MPS;  --timeout 30s
 // Which command flags a command accepts is the dispatcher's business
 // (gwctl.h): this parser only knows every flag's name and whether it takes
@@ -49,7 +52,9 @@ using EnvLookup =
 struct GlobalOptions {
   std::string server;
   std::string pki_dir;
-  std::string identity;       // --as AGENCY/ROLE/USER
+  std::string identity;  // --as AGENCY/ROLE/USER
+  // True when neither --as nor GW_AS chose `identity` (the built-in default).
+  bool identity_is_default = true;
   std::string cert_path;      // --cert ("" = from --pki and --as)
   std::string key_path;       // --key
   std::string server_agency;  // whose CA to trust for the gateway

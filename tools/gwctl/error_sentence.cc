@@ -35,6 +35,14 @@ std::string RefusedWhat(const FailedCall& call) {
       return absl::StrCat("a consistency proof ", call.object_id);
     case Operation::kSearchAudit:
       return "to search the audit log";
+    case Operation::kListDeliveries:
+      return "to list deliveries";
+    case Operation::kRetryDelivery:
+      return absl::StrCat("to retry delivery ", call.object_id);
+    case Operation::kCancelDelivery:
+      return absl::StrCat("to cancel delivery ", call.object_id);
+    case Operation::kWatchDeliveries:
+      return absl::StrCat("to watch the deliveries of alert ", call.object_id);
   }
   return "the request";
 }
@@ -52,8 +60,13 @@ std::string InvalidArgumentHint(const FailedCall& call) {
     case Operation::kListAlerts:
     case Operation::kListCases:
     case Operation::kSearchAudit:
+    case Operation::kListDeliveries:
       return "fix the named filter or --page-token (use the token the "
              "previous page printed) and try again";
+    case Operation::kRetryDelivery:
+    case Operation::kCancelDelivery:
+      return "fix the named argument (MESSAGE_ID as gwctl delivery list "
+             "prints it, or --reason) and try again";
     default:
       return "fix the named argument and try again";
   }
@@ -70,6 +83,13 @@ std::string NotFoundHint(const FailedCall& call) {
       return "check the id (the case reference may also exist but not be "
              "visible to your agency; gwctl case list shows those you may "
              "see)";
+    case Operation::kWatchDeliveries:
+      return "check the id (only the agency that sent the alert may watch "
+             "its deliveries; gwctl list-alerts shows the alerts you may see)";
+    case Operation::kRetryDelivery:
+    case Operation::kCancelDelivery:
+      return "check the message id (a retried dead letter gets a new one; "
+             "gwctl delivery list --alert ID shows the current ids)";
     default:
       return "check the id";
   }
@@ -101,6 +121,12 @@ std::string HintFor(grpc::StatusCode code, const FailedCall& call) {
     case grpc::StatusCode::ALREADY_EXISTS:
       return AlreadyExistsHint(call);
     case grpc::StatusCode::FAILED_PRECONDITION:
+      if (call.operation == Operation::kRetryDelivery ||
+          call.operation == Operation::kCancelDelivery) {
+        return "the delivery's state does not allow this (an acknowledged "
+               "delivery is final; one in flight can be changed once its "
+               "attempt ends): check it with gwctl delivery list --alert ID";
+      }
       return "the step is out of order for the current state: check it with "
              "gwctl case get REF (or get-alert ID) and do the step that comes "
              "next";

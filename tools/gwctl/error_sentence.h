@@ -39,11 +39,15 @@ enum class Operation {
   kGetEntries,
   kGetConsistencyProof,
   kSearchAudit,
+  kListDeliveries,
+  kRetryDelivery,
+  kCancelDelivery,
+  kWatchDeliveries,
 };
 
 struct FailedCall {
   Operation operation = Operation::kSendAlert;
-  std::string object_id;   // alert id or case ref, when there is one
+  std::string object_id;   // alert id, case ref or message id, if any
   std::string input_file;  // send-alert's FILE
   std::string server;      // HOST:PORT
   absl::Duration timeout = absl::Seconds(30);

@@ -9,6 +9,7 @@
 #include "tools/gwctl/audit_commands.h"
 #include "tools/gwctl/case_commands.h"
 #include "tools/gwctl/command_support.h"
+#include "tools/gwctl/delivery_commands.h"
 #include "tools/gwctl/exit_code.h"
 #include "tools/gwctl/help_text.h"
 
@@ -23,6 +24,9 @@ struct CommandSpec {
   std::set<std::string> flags;    // command flags it accepts
   const char* help;
   Handler run;
+  // Who the command speaks as without --as, GW_AS or --cert; null = the
+  // global default (command_line.h).
+  const char* default_identity = nullptr;
 };
 
 const std::vector<CommandSpec>& Commands() {
@@ -71,6 +75,29 @@ const std::vector<CommandSpec>& Commands() {
         "page-token", "all"},
        kAuditSearchHelp,
        RunAuditSearch},
+      {"delivery list",
+       {},
+       {"recipient", "alert", "state", "page-size", "page-token", "all"},
+       kDeliveryListHelp,
+       RunDeliveryList,
+       kDeliveryDefaultIdentity},
+      {"delivery retry",
+       {"MESSAGE_ID"},
+       {},
+       kDeliveryRetryHelp,
+       RunDeliveryRetry,
+       kDeliveryDefaultIdentity},
+      {"delivery cancel",
+       {"MESSAGE_ID"},
+       {"reason"},
+       kDeliveryCancelHelp,
+       RunDeliveryCancel,
+       kDeliveryDefaultIdentity},
+      {"watch-deliveries",
+       {"ALERT_ID"},
+       {},
+       kWatchDeliveriesHelp,
+       RunWatchDeliveries},
   };
   return *commands;
 }
@@ -104,6 +131,7 @@ struct CommandGroup {
 constexpr CommandGroup kGroups[] = {
     {"case", kCaseHelp, "get, list, update or watch"},
     {"audit", kAuditHelp, "checkpoint, verify-receipt, verify-log or search"},
+    {"delivery", kDeliveryHelp, "list, retry or cancel"},
 };
 
 const CommandGroup* FindGroup(const std::string& word) {
@@ -172,6 +200,11 @@ int RunGwctl(const std::vector<std::string>& args, const RunContext& context) {
   Invocation invocation;
   invocation.command = spec->name;
   invocation.global = line->global;
+  if (spec->default_identity != nullptr &&
+      invocation.global.identity_is_default &&
+      invocation.global.cert_path.empty()) {
+    invocation.global.identity = spec->default_identity;
+  }
   invocation.args.assign(words.begin() + name_words, words.end());
   invocation.flags = line->flags;
   if (invocation.args.size() != spec->args.size()) {

@@ -5,7 +5,7 @@ namespace gw::gwctl {
 
 const char kTopHelp[] =
     R"(gwctl - the command-line client of the Mekong Gateway (investigators,
-liaisons and auditors).
+liaisons, auditors and admins).
 
 Usage:
   gwctl [GLOBAL FLAGS] COMMAND [ARGUMENTS] [FLAGS]
@@ -18,6 +18,14 @@ Commands:
   case list            list the cases you may see
   case update REF      change a case's state (a signed status update)
   case watch REF       print each change of a case as it happens
+  watch-deliveries ALERT_ID
+                       print each change of an alert's deliveries to
+                       partners until every one is final
+  delivery list        list deliveries to partners (admins)
+  delivery retry MESSAGE_ID
+                       try a delivery again now, or re-queue a dead letter
+  delivery cancel MESSAGE_ID --reason TEXT
+                       stop a delivery that is queued, retrying or failed
   audit checkpoint     show the audit log's signed checkpoint, verified
   audit verify-receipt FILE
                        verify a receipt offline, with only the gateway's
@@ -34,7 +42,8 @@ Global flags (before or after the command):
   --pki DIR              certificates laid out as certs/make-dev-pki writes them
                          (env GW_PKI, else var/pki)
   --as AGENCY/ROLE/USER  who you are: uses DIR/AGENCY/ROLE/USER.crt and .key
-                         (env GW_AS, else CN-MPS/investigator/investigator1)
+                         (env GW_AS, else CN-MPS/investigator/investigator1;
+                         for the delivery commands CN-MPS/admin/admin1)
   --cert FILE --key FILE your certificate and private key (PEM), instead of --as
   --server-agency CODE   the agency whose gateway you call: its certificate must
                          chain to DIR/CODE/ca.crt (default CN-MPS)
@@ -65,6 +74,8 @@ Examples:
   gwctl send-alert alert.json --receipt alert.receipt.json
   gwctl audit verify-receipt alert.receipt.json
   gwctl --as CN-MPS/auditor/auditor1 audit verify-log
+  gwctl watch-deliveries CNMPS-ALERT-2026-000735
+  gwctl delivery list --state retrying,failed --all
 )";
 
 const char kSendAlertHelp[] =
@@ -362,6 +373,109 @@ Examples:
   gwctl audit search --actor TH-RTP/liaison1 --all
   gwctl audit search --action CaseService.UpdateCaseStatus --since 2026-11-01
   gwctl --json audit search --object case:CN-YN-XSBN-2026-0042
+)";
+
+const char kWatchDeliveriesHelp[] = R"(Usage: gwctl watch-deliveries ALERT_ID
+
+Prints the state of each delivery of alert ALERT_ID to its recipients, then
+each change as it happens (AlertService.WatchDeliveries, a server stream;
+only the agency that sent the alert may watch it), one line per event:
+  HH:MM:SS  TH-RTP  queued        message 0b6f1c9e-...
+  HH:MM:SS  TH-RTP  sent          attempt 1, message 0b6f1c9e-...
+  HH:MM:SS  VN-MPS  retrying      attempt 1 failed: UNAVAILABLE; next attempt 09:20:00
+  HH:MM:SS  TH-RTP  acknowledged  receipt leaf 12
+  HH:MM:SS  VN-MPS  failed        after 8 attempts: refused by the partner
+  HH:MM:SS  LA-MPS  cancelled     REASON
+(times local; "receipt leaf N" is the partner's signed receipt for it).
+With --json, one JSON object (a gw.v1.DeliveryEvent) per line. Stops when
+every delivery is final (acknowledged, failed or cancelled), when the
+gateway ends the stream, or on Ctrl-C.
+
+Examples:
+  gwctl watch-deliveries CNMPS-ALERT-2026-000735
+  gwctl --json watch-deliveries 0b6f1c9e-4f1a-4c39-9a43-6f0e2f4b8d11
+)";
+
+const char kDeliveryHelp[] = R"(Usage: gwctl delivery COMMAND ...
+
+Deliveries to partners (DeliveryService): each alert is delivered to each
+recipient agency as one message, tried again with backoff until the
+partner acknowledges it or it fails for good (a dead letter). For the home
+agency's admins: without --as (or GW_AS) these commands speak as
+CN-MPS/admin/admin1.
+
+Commands:
+  delivery list [--recipient AGENCY] [--alert ID] [--state S1,S2] [--all]
+                                       the deliveries, oldest first
+  delivery retry MESSAGE_ID            try now, or re-queue a dead letter
+  delivery cancel MESSAGE_ID --reason TEXT
+                                       stop a delivery
+
+States: queued, sent, acknowledged, retrying, failed, cancelled. Run
+gwctl delivery COMMAND --help for each command's flags. To follow one
+alert's deliveries as they happen: gwctl watch-deliveries ALERT_ID.
+
+Examples:
+  gwctl delivery list --state failed
+  gwctl delivery retry 0b6f1c9e-4f1a-4c39-9a43-6f0e2f4b8d11
+)";
+
+const char kDeliveryListHelp[] =
+    R"(Usage: gwctl delivery list [--recipient AGENCY] [--alert ID]
+                           [--state S1,S2,...] [--page-size N]
+                           [--page-token T] [--all]
+
+Lists deliveries to partners (DeliveryService.ListDeliveries), oldest
+first, one row each: message id, alert, recipient, state, attempts, next
+attempt (local time), reason of the last failure or of the cancellation.
+
+Flags:
+  --recipient AGENCY  only deliveries to AGENCY (e.g. TH-RTP)
+  --alert ID          only the deliveries of alert ID
+  --state S1,S2,...   only deliveries in one of these states: queued, sent,
+                      acknowledged, retrying, failed, cancelled
+  --page-size N       at most N deliveries per page (1-1000; default 50)
+  --page-token T      continue from the page token a previous page printed
+  --all               follow the page tokens and list every page
+
+Examples:
+  gwctl delivery list --state queued,retrying,failed
+  gwctl delivery list --recipient MM-MPF --all
+  gwctl --json delivery list --alert CNMPS-ALERT-2026-000735
+)";
+
+const char kDeliveryRetryHelp[] = R"(Usage: gwctl delivery retry MESSAGE_ID
+
+Tries delivery MESSAGE_ID again (DeliveryService.RetryDelivery):
+  queued or retrying   the next attempt is made now (skipping the backoff
+                       and an open circuit breaker once), same message
+  failed or cancelled  queued again as a NEW message (a new id; the
+                       partner refused the old one), attempts reset
+An acknowledged delivery, or one whose attempt is in flight, is refused.
+Prints the delivery as it now is; the action is in the audit log under
+your name.
+
+Examples:
+  gwctl delivery retry 0b6f1c9e-4f1a-4c39-9a43-6f0e2f4b8d11
+  gwctl --as CN-MPS/admin/admin2 delivery retry 0b6f1c9e-4f1a-4c39-9a43-6f0e2f4b8d11
+)";
+
+const char kDeliveryCancelHelp[] =
+    R"(Usage: gwctl delivery cancel MESSAGE_ID --reason TEXT
+
+Cancels delivery MESSAGE_ID (DeliveryService.CancelDelivery): a queued,
+retrying or failed delivery is not tried again, and the next message of the
+same case to that partner may go. An acknowledged or already cancelled
+delivery, or one whose attempt is in flight, is refused.
+
+Flags:
+  --reason TEXT   why (required; one line, at most 500 bytes): recorded in
+                  the audit log and shown to the alert's sender. Write no
+                  personal data in it.
+
+Examples:
+  gwctl delivery cancel 0b6f1c9e-4f1a-4c39-9a43-6f0e2f4b8d11 --reason "Sent by other channel"
+  gwctl --json delivery cancel 0b6f1c9e-4f1a-4c39-9a43-6f0e2f4b8d11 --reason "Duplicate of case 0042"
 )";
 
 }  // namespace gw::gwctl

@@ -127,6 +127,9 @@ TEST_F(RealPolicyTest, MayCallMatrix) {
   const std::string kReview = "gw.v1.RepatriationService/Review";
   const std::string kDeliver = "gw.v1.PartnerExchange/Deliver";
   const std::string kEntries = "gw.v1.AuditService/GetEntries";
+  const std::string kListDeliveries = "gw.v1.DeliveryService/ListDeliveries";
+  const std::string kRetryDelivery = "gw.v1.DeliveryService/RetryDelivery";
+  const std::string kCancelDelivery = "gw.v1.DeliveryService/CancelDelivery";
   const CallCase cases[] = {
       {"home investigator sends", "CN-MPS", "investigator", kSend, true,
        "allowed by rpc_rules[gw.v1.AlertService/SendAlert]"},
@@ -156,6 +159,20 @@ TEST_F(RealPolicyTest, MayCallMatrix) {
        "allowed by"},
       {"investigator may not read entries", "CN-MPS", "investigator", kEntries,
        false, "no rule lets role investigator"},
+      {"home admin lists deliveries", "CN-MPS", "admin", kListDeliveries, true,
+       "allowed by rpc_rules[gw.v1.DeliveryService/ListDeliveries]"},
+      {"home admin retries a delivery", "CN-MPS", "admin", kRetryDelivery, true,
+       "allowed by rpc_rules[gw.v1.DeliveryService/RetryDelivery]"},
+      {"home admin cancels a delivery", "CN-MPS", "admin", kCancelDelivery,
+       true, "allowed by rpc_rules[gw.v1.DeliveryService/CancelDelivery]"},
+      {"investigator may not cancel deliveries", "CN-MPS", "investigator",
+       kCancelDelivery, false, "no rule lets role investigator call"},
+      {"auditor may not list deliveries", "CN-MPS", "auditor", kListDeliveries,
+       false, "no rule lets role auditor call"},
+      {"partners have no admin to retry", "TH-RTP", "admin", kRetryDelivery,
+       false, "denied: agency TH-RTP has no role admin"},
+      {"partner investigator may not list deliveries", "TH-RTP", "investigator",
+       kListDeliveries, false, "no rule lets role investigator call"},
       {"unknown agency", "XX-YYY", "investigator", kSend, false,
        "denied: agency XX-YYY is not known"},
       {"agency code is case sensitive", "cn-mps", "investigator", kSend, false,
@@ -408,7 +425,8 @@ std::vector<BrokenCase> BrokenCases() {
          "[\"investigator\"] }"}},
        "rpc_rules[0].rpc: gw.v1.AlertServic/SendAlert is not a gw.v1 method "
        "(services: gw.v1.AlertService, gw.v1.AuditService, gw.v1.CaseService, "
-       "gw.v1.PartnerExchange, gw.v1.RepatriationService)"},
+       "gw.v1.DeliveryService, gw.v1.PartnerExchange, "
+       "gw.v1.RepatriationService)"},
       {"service outside gw.v1",
        {{"agencies.textproto", cn},
         {"rules.textproto",

@@ -49,6 +49,27 @@ TEST(CommandLineTest, EnvironmentThenFlagsOverride) {
   EXPECT_EQ(from_flags->global.identity, "A/B/C");
 }
 
+// The delivery commands default to an admin identity only when the user
+// chose none (gwctl.cc), so the parser says whether --as or GW_AS did.
+TEST(CommandLineTest, SaysWhetherTheIdentityIsTheBuiltInDefault) {
+  auto plain = ParseCommandLine({"delivery", "list"}, Env({}));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->global.identity_is_default);
+  auto from_env =
+      ParseCommandLine({"delivery", "list"},
+                       Env({{"GW_AS", "CN-MPS/investigator/investigator1"}}));
+  ASSERT_TRUE(from_env.ok());
+  EXPECT_FALSE(from_env->global.identity_is_default);
+  auto empty_env = ParseCommandLine({"delivery", "list"}, Env({{"GW_AS", ""}}));
+  ASSERT_TRUE(empty_env.ok());
+  EXPECT_TRUE(empty_env->global.identity_is_default);
+  auto from_flag = ParseCommandLine(
+      {"--as", "CN-MPS/investigator/investigator1", "delivery", "list"},
+      Env({}));
+  ASSERT_TRUE(from_flag.ok());
+  EXPECT_FALSE(from_flag->global.identity_is_default);
+}
+
 TEST(CommandLineTest, GlobalAndCommandFlagsAnywhere) {
   auto line = ParseCommandLine(
       {"--json", "case", "update", "C-1", "--state", "OPEN", "--note=a b",

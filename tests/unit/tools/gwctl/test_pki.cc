@@ -110,6 +110,7 @@ const TestPki& SharedPki() {
     }
     EXPECT_TRUE(made->MakeUser("CN-MPS", "investigator", "investigator1"));
     EXPECT_TRUE(made->MakeUser("TH-RTP", "liaison", "liaison1"));
+    EXPECT_TRUE(made->MakeUser("CN-MPS", "admin", "admin1"));
     EXPECT_TRUE(
         made->MakeSelfSigned("self", "/O=CN-MPS/OU=investigator/CN=inv-0107"));
     // Removed at exit, after every test has run.

@@ -48,7 +48,8 @@ class TestPki {
 
 // A PKI shared by all tests of the binary (made once; never modify it):
 // agencies CN-MPS and TH-RTP with CA, gateway and signing certificates, users
-// CN-MPS/investigator/investigator1 and TH-RTP/liaison/liaison1, and a
+// CN-MPS/investigator/investigator1, TH-RTP/liaison/liaison1 and
+// CN-MPS/admin/admin1, and a
 // self-signed "self.crt" with O=CN-MPS, OU=investigator, CN=inv-0107.
 const TestPki& SharedPki();
 
