@@ -87,6 +87,11 @@ struct AcceptAlert {
   gw::v1::AlertRecord record;
   gw::v1::AuditEntry audit;
   std::optional<InboundOrigin> inbound = std::nullopt;
+  // More audit entries about the same acceptance (e.g. ENCODING_CONVERTED,
+  // partners/MM-MPF.md §5.6), appended right after `audit` in the same
+  // transaction when the alert is newly stored; not on a duplicate.
+  // WriteResult.audit_leaf_index stays `audit`'s.
+  std::vector<gw::v1::AuditEntry> more_audit = {};
 };
 
 // Apply one signed case status update. `update` is the verified payload
@@ -116,9 +121,15 @@ struct UpdateCase {
 // acknowledged, dead-lettered, cancelled, re-queued. Retry bookkeeping
 // (RETRYING with its next attempt time) appends none: it is transport
 // noise, and GetAlert shows it anyway.
+// State changes the store allows (anything else is FAILED_PRECONDITION, so
+// a late engine write cannot undo an operator's decision):
+//  ACKNOWLEDGED         final, never changes
+//  CANCELLED            only to QUEUED (an operator re-queues it)
+//  FAILED               only to QUEUED (re-queue) or CANCELLED
+//  QUEUED/SENT/RETRYING to any state
 // Errors (result.status):
 //  NOT_FOUND            no delivery has message_id
-//  FAILED_PRECONDITION  the delivery is ACKNOWLEDGED (final, never changes)
+//  FAILED_PRECONDITION  a change the table above forbids
 //  ALREADY_EXISTS       the new message_id belongs to another delivery
 struct UpdateDelivery {
   std::string message_id;
@@ -190,7 +201,8 @@ struct Write {
 // Filters for ListAlerts. Results are ordered by acceptance, oldest first.
 struct AlertQuery {
   // If set, only alerts whose origin is this agency or that list it among
-  // their recipients.
+  // their recipients (alert.recipients, whether or not this gateway
+  // delivers to it: inbound alerts have no deliveries).
   std::string visible_to_agency;
   std::string case_ref;
   gw::v1::CaseAlert::Kind kind = gw::v1::CaseAlert::KIND_UNSPECIFIED;
@@ -307,6 +319,11 @@ class Store {
   // NOT_FOUND if no delivery has this message id.
   [[nodiscard]] virtual absl::StatusOr<DeliveryRow> GetDelivery(
       absl::string_view message_id) = 0;
+  // The received digest of a partner message stored with an inbound
+  // AcceptAlert (so an exact resend can be recognised before its
+  // signatures are checked again); NOT_FOUND if none.
+  [[nodiscard]] virtual absl::StatusOr<std::string> InboundMessageDigest(
+      absl::string_view sender_agency, absl::string_view message_id) = 0;
 
   // Number of audit entries so far.
   [[nodiscard]] virtual absl::StatusOr<uint64_t> AuditLogSize() = 0;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "gateway/audit/hasher.h"
+#include "gateway/store/delivery_rules.h"
 #include "gateway/util/proto_time.h"
 
 namespace gw::testing {
@@ -85,19 +86,6 @@ absl::Status ValidateInbound(const store::InboundOrigin& inbound,
   if (record.deliveries_size() > 0) {
     return absl::InvalidArgumentError(
         "record.deliveries: must be empty for an inbound alert");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ValidateUpdateDelivery(const store::UpdateDelivery& op) {
-  if (op.message_id.empty()) {
-    return absl::InvalidArgumentError("message_id: required");
-  }
-  if (op.delivery.message_id().empty()) {
-    return absl::InvalidArgumentError("delivery.message_id: required");
-  }
-  if (op.delivery.state() == gw::v1::Delivery::STATE_UNSPECIFIED) {
-    return absl::InvalidArgumentError("delivery.state: required");
   }
   return absl::OkStatus();
 }
@@ -248,6 +236,10 @@ void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
   event->set_payload_sha256(op.record.payload_sha256());
 
   AppendLeaf(op.audit, result);
+  for (const gw::v1::AuditEntry& entry : op.more_audit) {
+    store::WriteResult ignored;
+    AppendLeaf(entry, &ignored);
+  }
   StoredAlert stored{op.record, result->audit_leaf_index, {}};
   stored.record.clear_deliveries();
   for (const gw::v1::Delivery& delivery : op.record.deliveries()) {
@@ -276,7 +268,7 @@ void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
 
 void FakeStore::ApplyDelivery(store::UpdateDelivery& op,
                               store::WriteResult* result) {
-  if (absl::Status status = ValidateUpdateDelivery(op); !status.ok()) {
+  if (absl::Status status = store::ValidateUpdateDelivery(op); !status.ok()) {
     result->status = std::move(status);
     return;
   }
@@ -286,9 +278,10 @@ void FakeStore::ApplyDelivery(store::UpdateDelivery& op,
     return;
   }
   store::DeliveryRow& row = deliveries_.at(id_it->second);
-  if (row.delivery.state() == gw::v1::Delivery::ACKNOWLEDGED) {
-    result->status = absl::FailedPreconditionError(
-        "message_id: the delivery is acknowledged, which is final");
+  if (absl::Status status = store::CheckDeliveryStateChange(
+          row.delivery.state(), op.delivery.state());
+      !status.ok()) {
+    result->status = std::move(status);
     return;
   }
   const std::string& new_id = op.delivery.message_id();
@@ -522,6 +515,17 @@ absl::StatusOr<store::DeliveryRow> FakeStore::GetDelivery(
     return absl::NotFoundError("message_id: no delivery has this id");
   }
   return deliveries_.at(it->second);
+}
+
+absl::StatusOr<std::string> FakeStore::InboundMessageDigest(
+    absl::string_view sender_agency, absl::string_view message_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = inbound_.find(absl::StrCat(sender_agency, "\n", message_id));
+  if (it == inbound_.end()) {
+    return absl::NotFoundError(
+        "message_id: no message of this sender has this id");
+  }
+  return it->second.received_sha256;
 }
 
 absl::StatusOr<uint64_t> FakeStore::AuditLogSize() {

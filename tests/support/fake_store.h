@@ -66,6 +66,8 @@ class FakeStore final : public store::Store {
       const store::DeliveryQuery& query) override;
   [[nodiscard]] absl::StatusOr<store::DeliveryRow> GetDelivery(
       absl::string_view message_id) override;
+  [[nodiscard]] absl::StatusOr<std::string> InboundMessageDigest(
+      absl::string_view sender_agency, absl::string_view message_id) override;
   [[nodiscard]] absl::StatusOr<uint64_t> AuditLogSize() override;
   [[nodiscard]] absl::StatusOr<std::vector<store::AuditLeaf>> ReadAuditLog(
       uint64_t start, uint64_t count) override;

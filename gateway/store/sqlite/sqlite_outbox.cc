@@ -54,9 +54,6 @@ constexpr char kInsertInbound[] =
     "INSERT INTO inbound_messages(sender_agency, message_id, "
     "received_sha256, alert_id, audit_leaf_index, received_at_us, "
     "receipt_warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-constexpr char kSelectAlertRecordsFrom[] =
-    "SELECT seq, alert_id, record FROM alerts WHERE seq > ?1 ORDER BY seq "
-    "LIMIT ?2";
 constexpr char kSetPriority[] =
     "UPDATE deliveries SET priority = ?2 WHERE alert_id = ?1";
 
@@ -275,40 +272,25 @@ absl::Status InsertInboundMessage(Connection* db, const InboundOrigin& inbound,
 }
 
 absl::Status BackfillDeliveryPriority(Connection* db) {
-  int64_t after = 0;
-  while (true) {
-    // Read a chunk, then write: no statement steps over a table while the
-    // backfill changes rows.
-    std::vector<std::pair<std::string, int64_t>> priorities;
-    int64_t rows = 0;
-    {
-      GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare(kSelectAlertRecordsFrom));
-      GW_RETURN_IF_ERROR(stmt.BindAll(after, kBackfillChunk));
-      while (true) {
-        GW_ASSIGN_OR_RETURN(const bool found, stmt.Step());
-        if (!found) break;
-        ++rows;
-        after = stmt.ColumnInt64(0);
-        gw::v1::AlertRecord record;
-        const absl::string_view bytes = stmt.ColumnBlob(2);
-        if (!record.ParseFromArray(bytes.data(),
-                                   static_cast<int>(bytes.size()))) {
-          return absl::DataLossError(
-              absl::StrCat("alerts: record at seq ", after, " does not parse"));
-        }
+  std::vector<std::pair<std::string, int64_t>> priorities;
+  return ForEachStoredAlertRecord(
+      db, kBackfillChunk,
+      [&](const std::string& alert_id, const gw::v1::AlertRecord& record) {
+        // The column defaults to 0 (PRIORITY_UNSPECIFIED).
         if (record.alert().priority() != 0) {
-          priorities.emplace_back(stmt.ColumnText(1),
-                                  record.alert().priority());
+          priorities.emplace_back(alert_id, record.alert().priority());
         }
-      }
-    }
-    if (rows == 0) return absl::OkStatus();
-    for (const auto& [alert_id, priority] : priorities) {
-      GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare(kSetPriority));
-      GW_RETURN_IF_ERROR(stmt.BindAll(alert_id, priority));
-      GW_RETURN_IF_ERROR(stmt.Run());
-    }
-  }
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        for (const auto& [alert_id, priority] : priorities) {
+          GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare(kSetPriority));
+          GW_RETURN_IF_ERROR(stmt.BindAll(alert_id, priority));
+          GW_RETURN_IF_ERROR(stmt.Run());
+        }
+        priorities.clear();
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace gw::store::sqlite

@@ -30,6 +30,9 @@ constexpr char kSelectCaseEvents[] =
 constexpr char kSelectCaseUpdate[] =
     "SELECT payload_sha256, audit_leaf_index FROM case_updates "
     "WHERE case_ref = ?1 AND update_id = ?2";
+constexpr char kSelectAlertRecordsFrom[] =
+    "SELECT seq, alert_id, record FROM alerts WHERE seq > ?1 ORDER BY seq "
+    "LIMIT ?2";
 constexpr char kAuditLogSize[] =
     "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_log";
 
@@ -88,6 +91,35 @@ absl::Status AppendDeliveries(Connection* db, absl::string_view alert_id,
     *record->add_deliveries() = std::move(row.delivery);
   }
   return absl::OkStatus();
+}
+
+absl::Status ForEachStoredAlertRecord(
+    Connection* db, int64_t chunk_size,
+    const std::function<absl::Status(const std::string& alert_id,
+                                     const gw::v1::AlertRecord& record)>& visit,
+    const std::function<absl::Status()>& flush) {
+  int64_t after = 0;
+  while (true) {
+    int64_t rows = 0;
+    {
+      GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare(kSelectAlertRecordsFrom));
+      GW_RETURN_IF_ERROR(stmt.BindAll(after, chunk_size));
+      GW_RETURN_IF_ERROR(ForEachRow(stmt, [&]() -> absl::Status {
+        ++rows;
+        after = stmt.ColumnInt64(0);
+        gw::v1::AlertRecord record;
+        const absl::string_view bytes = stmt.ColumnBlob(2);
+        if (!record.ParseFromArray(bytes.data(),
+                                   static_cast<int>(bytes.size()))) {
+          return absl::DataLossError(
+              absl::StrCat("alerts: record at seq ", after, " does not parse"));
+        }
+        return visit(stmt.ColumnText(1), record);
+      }));
+    }
+    if (rows == 0) return absl::OkStatus();
+    GW_RETURN_IF_ERROR(flush());
+  }
 }
 
 absl::StatusOr<std::optional<std::string>> FindCaseOwner(

@@ -13,6 +13,7 @@
 #define GW_STORE_SQLITE_SQLITE_QUERIES_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -51,6 +52,20 @@ struct StoredAlert {
 [[nodiscard]] absl::Status AppendDeliveries(Connection* db,
                                             absl::string_view alert_id,
                                             gw::v1::AlertRecord* record);
+
+// For schema backfills of what SQL cannot derive from a record blob: reads
+// every stored alert record (without deliveries) in seq order, `chunk_size`
+// alerts at a time, calling `visit(alert_id, record)` for each; after each
+// chunk, once no statement reads alerts any more, calls `flush()`, where the
+// backfill writes what it collected. So memory stays bounded by one chunk,
+// and no statement steps over a table while rows change.
+// DATA_LOSS "alerts: record at seq N does not parse"; errors of `visit` and
+// `flush` end the walk.
+[[nodiscard]] absl::Status ForEachStoredAlertRecord(
+    Connection* db, int64_t chunk_size,
+    const std::function<absl::Status(const std::string& alert_id,
+                                     const gw::v1::AlertRecord& record)>& visit,
+    const std::function<absl::Status()>& flush);
 
 // The owner agency of case `case_ref`.
 [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindCaseOwner(

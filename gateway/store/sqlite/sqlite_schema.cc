@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "gateway/store/sqlite/sqlite_alert_recipients.h"
 #include "gateway/store/sqlite/sqlite_audit_log.h"
 #include "gateway/store/sqlite/sqlite_outbox.h"
 #include "gateway/util/status_macros.h"
@@ -179,6 +180,22 @@ CREATE TABLE inbound_messages(
 ) WITHOUT ROWID;
 )sql",
      BackfillDeliveryPriority},
+    {4, R"sql(
+-- The agencies that may list an alert besides its origin (ListAlerts'
+-- visible_to_agency): every entry of alert.recipients, whether or not this
+-- gateway delivers to it (an inbound alert has no deliveries). Written
+-- with the alert, never changed; filled in for the alerts stored before
+-- by BackfillAlertRecipients (sqlite_alert_recipients.h), which SQL cannot
+-- do: the recipients are in the record blob. Keyed by agency first, so
+-- ListAlerts' EXISTS probe per alert is one primary-key lookup, and an
+-- agency's alerts are one range of it.
+CREATE TABLE alert_recipients(
+  agency   TEXT NOT NULL,
+  alert_id TEXT NOT NULL REFERENCES alerts(alert_id),
+  PRIMARY KEY(agency, alert_id)
+) WITHOUT ROWID;
+)sql",
+     BackfillAlertRecipients},
 };
 
 int VersionOfLastStep() {

@@ -14,6 +14,8 @@
 #include "absl/strings/strip.h"
 #include "gateway/audit/hasher.h"
 #include "gateway/audit/proof_nodes.h"
+#include "gateway/store/delivery_rules.h"
+#include "gateway/store/sqlite/sqlite_alert_recipients.h"
 #include "gateway/store/sqlite/sqlite_audit_log.h"
 #include "gateway/store/sqlite/sqlite_audit_verify.h"
 #include "gateway/store/sqlite/sqlite_outbox.h"
@@ -344,6 +346,11 @@ absl::Status Apply(Connection* db, AcceptAlert& op, audit::CompactRange* range,
   }
 
   GW_RETURN_IF_ERROR(AppendEntry(db, op.audit, range, result));
+  // Right after `audit`, so the acceptance's entries are consecutive
+  // leaves; the result keeps reporting `audit`'s.
+  for (const gw::v1::AuditEntry& entry : op.more_audit) {
+    GW_RETURN_IF_ERROR(sqlite::AppendAuditLeaf(db, entry, range).status());
+  }
   GW_RETURN_IF_ERROR(FileAlertUnderCase(db, op.record, owner.has_value()));
   const int64_t received_at_us =
       sqlite::MicrosFromTimestamp(op.record.received_at());
@@ -358,6 +365,7 @@ absl::Status Apply(Connection* db, AcceptAlert& op, audit::CompactRange* range,
         Blob{record_bytes}));
     GW_RETURN_IF_ERROR(stmt.Run());
   }
+  GW_RETURN_IF_ERROR(sqlite::InsertAlertRecipients(db, alert));
   GW_RETURN_IF_ERROR(sqlite::InsertDeliveries(db, op.record));
   if (op.inbound.has_value()) {
     GW_RETURN_IF_ERROR(
@@ -459,19 +467,6 @@ absl::Status Apply(Connection* db, UpdateCase& op, audit::CompactRange* range,
   return absl::OkStatus();
 }
 
-absl::Status ValidateUpdateDelivery(const UpdateDelivery& op) {
-  if (op.message_id.empty()) {
-    return absl::InvalidArgumentError("message_id: required");
-  }
-  if (op.delivery.message_id().empty()) {
-    return absl::InvalidArgumentError("delivery.message_id: required");
-  }
-  if (op.delivery.state() == gw::v1::Delivery::STATE_UNSPECIFIED) {
-    return absl::InvalidArgumentError("delivery.state: required");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Apply(Connection* db, UpdateDelivery& op,
                    audit::CompactRange* range, WriteResult* result) {
   GW_RETURN_IF_ERROR(ValidateUpdateDelivery(op));
@@ -480,10 +475,8 @@ absl::Status Apply(Connection* db, UpdateDelivery& op,
   if (!current.has_value()) {
     return absl::NotFoundError("message_id: no delivery has this id");
   }
-  if (current->delivery.state() == gw::v1::Delivery::ACKNOWLEDGED) {
-    return absl::FailedPreconditionError(
-        "message_id: the delivery is acknowledged, which is final");
-  }
+  GW_RETURN_IF_ERROR(
+      CheckDeliveryStateChange(current->delivery.state(), op.delivery.state()));
   if (op.delivery.message_id() != op.message_id) {
     GW_ASSIGN_OR_RETURN(std::optional<DeliveryRow> holder,
                         sqlite::FindDelivery(db, op.delivery.message_id()));
@@ -750,8 +743,8 @@ absl::StatusOr<AlertPage> SqliteStore::ListAlerts(const AlertQuery& query) {
   if (!query.visible_to_agency.empty()) {
     absl::StrAppend(&sql,
                     " AND (origin_agency = ? OR EXISTS (SELECT 1 FROM "
-                    "deliveries d WHERE d.alert_id = alerts.alert_id AND "
-                    "d.recipient = ?))");
+                    "alert_recipients r WHERE r.agency = ? AND "
+                    "r.alert_id = alerts.alert_id))");
     args.push_back(query.visible_to_agency);
     args.push_back(query.visible_to_agency);
   }
@@ -916,6 +909,19 @@ absl::StatusOr<DeliveryRow> SqliteStore::GetDelivery(
     return absl::NotFoundError("message_id: no delivery has this id");
   }
   return std::move(*row);
+}
+
+absl::StatusOr<std::string> SqliteStore::InboundMessageDigest(
+    absl::string_view sender_agency, absl::string_view message_id) {
+  ConnectionPool::Lease db = readers_.Acquire();
+  GW_ASSIGN_OR_RETURN(
+      std::optional<sqlite::StoredInboundMessage> stored,
+      sqlite::FindInboundMessage(db.get(), sender_agency, message_id));
+  if (!stored.has_value()) {
+    return absl::NotFoundError(
+        "message_id: no message of this sender has this id");
+  }
+  return std::move(stored->received_sha256);
 }
 
 absl::StatusOr<uint64_t> SqliteStore::AuditLogSize() {

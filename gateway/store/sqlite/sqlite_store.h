@@ -26,7 +26,9 @@
 //    result.status repeats the error, when SQLite reports BUSY/LOCKED
 //    (ABORTED: retry the batch), FULL/IOERR/READONLY (UNAVAILABLE), NOMEM
 //    (RESOURCE_EXHAUSTED) or corruption (DATA_LOSS).
-//  * Audit leaf indexes are 0-based and dense, assigned in commit order.
+//  * Audit leaf indexes are 0-based and dense, assigned in commit order. A
+//    newly stored alert takes `audit` and then its `more_audit` entries as
+//    consecutive leaves, in its savepoint.
 //  * A SaveCheckpoint refused for its root (DATA_LOSS) fails only its own
 //    write, like the other per-write refusals.
 //  * Beyond store.h, INVALID_ARGUMENT refuses: an AcceptAlert whose
@@ -37,6 +39,10 @@
 //  * An inbound alert that duplicates a stored alert_id under a new message
 //    id (store.h: stores nothing) reports its own receipt_warnings: they
 //    describe the bytes of that message.
+//  * An UpdateDelivery that store.h's state table forbids is refused with
+//    FAILED_PRECONDITION "delivery.state: the delivery is <current> ...
+//    cannot become <wanted> ..." (checked after NOT_FOUND, before the new
+//    message id's ALREADY_EXISTS).
 //  * UpdateDelivery ignores delivery.recipient and delivery.updated_at (the
 //    recipient never changes; updated_at is `at`). Without `audit` it
 //    leaves audit_leaf_index 0 and audit_leaf_data empty.
@@ -49,7 +55,13 @@
 //  sqlite_outbox.h for the rest). Partner messages are kept in
 //  inbound_messages, one row per (sender_agency, message_id), written with
 //  their alert and kept for good (no purge yet; received_at_us is there for
-//  the 400-day retention of partners/README.md 2.2).
+//  the 400-day retention of partners/README.md 2.2); InboundMessageDigest
+//  is one primary-key lookup there.
+// Alert visibility: alert_recipients holds one row per (recipient agency,
+//  alert), written with the alert from alert.recipients (inbound alerts
+//  included, which have no deliveries). ListAlerts with visible_to_agency
+//  walks alerts in seq order and probes that table's primary key once per
+//  alert not from the agency.
 // Audit leaf data: the deterministic serialization of gw.v1.AuditEntry
 //  (audit_leaf_data.h), stored as given and returned byte for byte by
 //  ReadAuditLog() and SearchAudit().
@@ -81,7 +93,8 @@
 //  tables) backfills a version-1 log by replaying its leaves, once;
 //  migration 3 (outbox columns, inbound_messages) copies case_ref and
 //  origin_agency onto the existing deliveries and parses each stored alert
-//  record once for its priority.
+//  record once for its priority; migration 4 (alert_recipients) parses each
+//  stored alert record once more for its recipients.
 //  Open() also fails with DATA_LOSS if a frontier node of the stored tree is
 //  missing or not 32 bytes.
 // Threads: Commit() takes a writer mutex and uses the only read-write
@@ -163,6 +176,8 @@ class SqliteStore final : public Store {
       const DeliveryQuery& query) override;
   [[nodiscard]] absl::StatusOr<DeliveryRow> GetDelivery(
       absl::string_view message_id) override;
+  [[nodiscard]] absl::StatusOr<std::string> InboundMessageDigest(
+      absl::string_view sender_agency, absl::string_view message_id) override;
   [[nodiscard]] absl::StatusOr<uint64_t> AuditLogSize() override;
   [[nodiscard]] absl::StatusOr<std::vector<AuditLeaf>> ReadAuditLog(
       uint64_t start, uint64_t count) override;

@@ -86,6 +86,33 @@ CREATE TABLE audit_checkpoints(
 PRAGMA user_version = 2;
 )sql";
 
+// Version 3: run on a version-2 database (the SQL of migration step 3, which
+// has a backfill: run it before adding alerts, or set deliveries.priority
+// yourself).
+inline constexpr char kSchemaStep3[] = R"sql(
+ALTER TABLE deliveries ADD COLUMN case_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN origin_agency TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+UPDATE deliveries SET (case_ref, origin_agency) =
+  (SELECT a.case_ref, a.origin_agency FROM alerts a
+   WHERE a.alert_id = deliveries.alert_id);
+CREATE INDEX deliveries_pending ON deliveries(seq) WHERE state IN (1, 2, 4);
+DROP INDEX deliveries_by_state;
+CREATE INDEX deliveries_by_state_seq ON deliveries(state);
+CREATE INDEX deliveries_by_recipient ON deliveries(recipient);
+CREATE TABLE inbound_messages(
+  sender_agency    TEXT NOT NULL,
+  message_id       TEXT NOT NULL,
+  received_sha256  TEXT NOT NULL,
+  alert_id         TEXT NOT NULL REFERENCES alerts(alert_id),
+  audit_leaf_index INTEGER NOT NULL REFERENCES audit_log(leaf_index),
+  received_at_us   INTEGER NOT NULL,
+  receipt_warnings BLOB,
+  PRIMARY KEY(sender_agency, message_id)
+) WITHOUT ROWID;
+PRAGMA user_version = 3;
+)sql";
+
 }  // namespace gw::store
 
 #endif  // GW_TESTS_UNIT_GATEWAY_STORE_RELEASED_SCHEMAS_H_

@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -994,6 +996,14 @@ TYPED_TEST(StoreTest, OutboxProgressAndPartnerMessagesSurviveReopen) {
   std::get<AcceptAlert>(resend.op).inbound->received_sha256 = "digest-2";
   ExpectError(this->CommitOne(resend).status, absl::StatusCode::kAlreadyExists,
               "gw-message-id");
+  absl::StatusOr<std::string> digest =
+      this->store().InboundMessageDigest("TH-RTP", "m1");
+  ASSERT_TRUE(digest.ok()) << digest.status();
+  EXPECT_EQ(*digest, "digest-1");
+  // And its recipient still sees the alert, which has no deliveries.
+  int pages = 0;
+  EXPECT_THAT(this->AllAlertIds(AlertsVisibleTo("CN-MPS"), &pages),
+              ElementsAre("a1", "t1"));
 }
 
 TYPED_TEST(StoreTest, DatabaseFromANewerVersionIsRefused) {
@@ -1431,7 +1441,7 @@ TYPED_TEST(OutboxStoreTest, AcknowledgementIsAuditedProvablyAndFinal) {
             .Audited("Delivery.Requeued")}) {
     const WriteResult refused = this->CommitOne(ProgressWrite(later));
     ExpectError(refused.status, absl::StatusCode::kFailedPrecondition,
-                "message_id");
+                "delivery.state");
     EXPECT_FALSE(refused.delivery.has_value());
   }
   EXPECT_EQ(this->AuditSize(), 2u);
@@ -1554,7 +1564,7 @@ TYPED_TEST(OutboxStoreTest, FailedUpdatesInABatchLeaveNoTraceAndTheRestCommit) {
   ExpectError(writes[1].result.status, absl::StatusCode::kNotFound,
               "message_id");
   ExpectError(writes[2].result.status, absl::StatusCode::kFailedPrecondition,
-              "message_id");
+              "delivery.state");
   ExpectError(writes[3].result.status, absl::StatusCode::kAlreadyExists,
               "delivery.message_id");
   ASSERT_TRUE(writes[4].result.status.ok()) << writes[4].result.status;
@@ -1953,6 +1963,289 @@ TYPED_TEST(OutboxStoreTest, PartnerAlertRefusals) {
             absl::StatusCode::kNotFound);
 }
 
+// --- AcceptAlert.more_audit
+
+// `write` (an AcceptAlert) with one more_audit entry per action.
+Write WithMoreAudit(Write write, const std::vector<std::string>& actions) {
+  AcceptAlert& op = std::get<AcceptAlert>(write.op);
+  for (const std::string& action : actions) {
+    op.more_audit.push_back(
+        MakeAudit(action, "alert:" + op.record.alert().alert_id()));
+  }
+  return write;
+}
+
+TYPED_TEST(OutboxStoreTest, MoreAuditFollowsTheAcceptanceAsConsecutiveLeaves) {
+  this->CommitOne(AuditWrite("Before"));
+  std::vector<Write> writes;
+  writes.push_back(WithMoreAudit(AcceptWrite(Alert("a1", "CASE-1")),
+                                 {"Ingest.First", "Ingest.Second"}));
+  writes.push_back(
+      WithMoreAudit(InboundWrite(PartnerAlert("t1", "TH-CASE-1"),
+                                 Message("m1").Warn("ZAWGYI_CONVERTED", "f")),
+                    {"Ingest.EncodingConverted"}));
+  writes.push_back(AuditWrite("After"));
+
+  this->CommitBatch(writes);
+
+  for (const Write& write : writes) {
+    ASSERT_TRUE(write.result.status.ok()) << write.result.status;
+  }
+  const AcceptAlert& a1 = std::get<AcceptAlert>(writes[0].op);
+  const AcceptAlert& t1 = std::get<AcceptAlert>(writes[1].op);
+  // Each acceptance reports its own `audit` leaf, not its last one.
+  EXPECT_EQ(writes[0].result.audit_leaf_index, 1u);
+  EXPECT_EQ(writes[0].result.audit_leaf_data, DeterministicBytes(a1.audit));
+  EXPECT_EQ(writes[1].result.audit_leaf_index, 4u);
+  EXPECT_EQ(writes[1].result.audit_leaf_data, DeterministicBytes(t1.audit));
+  EXPECT_EQ(writes[2].result.audit_leaf_index, 6u);
+  absl::StatusOr<std::vector<AuditLeaf>> leaves =
+      this->store().ReadAuditLog(0, 100);
+  ASSERT_TRUE(leaves.ok()) << leaves.status();
+  std::vector<std::string> got;
+  for (const AuditLeaf& leaf : *leaves) got.push_back(leaf.leaf_data);
+  EXPECT_THAT(got, ElementsAre(DeterministicBytes(MakeAudit("Before", "none")),
+                               DeterministicBytes(a1.audit),
+                               DeterministicBytes(a1.more_audit[0]),
+                               DeterministicBytes(a1.more_audit[1]),
+                               DeterministicBytes(t1.audit),
+                               DeterministicBytes(t1.more_audit[0]),
+                               writes[2].result.audit_leaf_data));
+  // The extra leaves are in the tree and in the search index like any.
+  EXPECT_TRUE(this->store().VerifyAuditTree(nullptr).ok());
+  absl::StatusOr<AuditTreeHead> head = this->store().AuditHead();
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->size, 7u);
+  AuditQuery converted;
+  converted.action = "Ingest.EncodingConverted";
+  absl::StatusOr<AuditPage> found = this->store().SearchAudit(converted);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_THAT(found->leaves, SizeIs(1));
+  EXPECT_EQ(found->leaves[0].leaf_index, 5u);
+  AuditQuery about_a1;
+  about_a1.object_id = "alert:a1";
+  found = this->store().SearchAudit(about_a1);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_THAT(found->leaves, SizeIs(3));
+  EXPECT_EQ(found->leaves[2].leaf_index, 3u);
+}
+
+TYPED_TEST(OutboxStoreTest, MoreAuditIsNotAppendedForADuplicateOrARefusal) {
+  const WriteResult a1 = this->CommitOne(
+      WithMoreAudit(AcceptWrite(Alert("a1", "CASE-1")), {"Extra"}));
+  const WriteResult t1 = this->CommitOne(WithMoreAudit(
+      InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m1")), {"Extra"}));
+  ASSERT_TRUE(a1.status.ok()) << a1.status;
+  ASSERT_TRUE(t1.status.ok()) << t1.status;
+  ASSERT_EQ(this->AuditSize(), 4u);
+  Write no_message_id =
+      InboundWrite(PartnerAlert("t2", "TH-CASE-1"), Message("m2"));
+  std::get<AcceptAlert>(no_message_id.op).inbound->message_id.clear();
+  // An alert whose outbox row would reuse a1's message id: refused only
+  // after its audit entries were appended, so they must be undone.
+  Write reused_id = AcceptWrite(Alert("a2", "CASE-2"));
+  std::get<AcceptAlert>(reused_id.op)
+      .record.mutable_deliveries(0)
+      ->set_message_id("a1/TH-RTP");
+  struct Case {
+    std::string name;
+    Write write;
+    absl::StatusCode want;
+    uint64_t duplicate_of = 0;  // leaf index, when want is OK
+  };
+  std::vector<Case> cases;
+  cases.push_back({"the same alert again", AcceptWrite(Alert("a1", "CASE-1")),
+                   absl::StatusCode::kOk, a1.audit_leaf_index});
+  cases.push_back({"the partner's message again",
+                   InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m1")),
+                   absl::StatusCode::kOk, t1.audit_leaf_index});
+  cases.push_back({"the partner's alert under a new message id",
+                   InboundWrite(PartnerAlert("t1", "TH-CASE-1"), Message("m9")),
+                   absl::StatusCode::kOk, t1.audit_leaf_index});
+  cases.push_back({"alert id with another payload",
+                   AcceptWrite(Alert("a1", "CASE-1").Digest("other")),
+                   absl::StatusCode::kAlreadyExists});
+  cases.push_back({"message id with another digest",
+                   InboundWrite(PartnerAlert("t2", "TH-CASE-1"),
+                                Message("m1").Digest("other")),
+                   absl::StatusCode::kAlreadyExists});
+  cases.push_back({"case owned by another agency",
+                   AcceptWrite(Alert("a3", "TH-CASE-1")),
+                   absl::StatusCode::kPermissionDenied});
+  cases.push_back({"inbound without a message id", std::move(no_message_id),
+                   absl::StatusCode::kInvalidArgument});
+  cases.push_back({"message id already in the outbox", std::move(reused_id),
+                   absl::StatusCode::kInternal});
+  for (Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const WriteResult result = this->CommitOne(
+        WithMoreAudit(std::move(c.write), {"Extra.One", "Extra.Two"}));
+    EXPECT_EQ(result.status.code(), c.want) << result.status;
+    if (c.want == absl::StatusCode::kOk) {
+      EXPECT_TRUE(result.duplicate);
+      EXPECT_EQ(result.audit_leaf_index, c.duplicate_of);
+    }
+    EXPECT_EQ(this->AuditSize(), 4u);
+  }
+  // The log went on densely, as if the refused writes never happened.
+  EXPECT_EQ(this->CommitOne(AuditWrite("Next")).audit_leaf_index, 4u);
+  EXPECT_TRUE(this->store().VerifyAuditTree(nullptr).ok());
+  AuditQuery extra;
+  extra.action = "Extra.One";
+  absl::StatusOr<AuditPage> found = this->store().SearchAudit(extra);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_THAT(found->leaves, IsEmpty());
+}
+
+// --- UpdateDelivery's state table
+
+TYPED_TEST(OutboxStoreTest, UpdateDeliveryAllowsOnlyTheStateChangesOfItsTable) {
+  using S = gw::v1::Delivery;
+  const std::vector<S::State> states = {S::QUEUED,   S::SENT,
+                                        S::RETRYING, S::ACKNOWLEDGED,
+                                        S::FAILED,   S::CANCELLED};
+  // store.h: ACKNOWLEDGED is final; CANCELLED goes only to QUEUED; FAILED
+  // only to QUEUED or CANCELLED; QUEUED, SENT and RETRYING anywhere.
+  const std::map<S::State, std::set<S::State>> refused = {
+      {S::ACKNOWLEDGED,
+       {S::QUEUED, S::SENT, S::RETRYING, S::ACKNOWLEDGED, S::FAILED,
+        S::CANCELLED}},
+      {S::CANCELLED,
+       {S::SENT, S::RETRYING, S::ACKNOWLEDGED, S::FAILED, S::CANCELLED}},
+      {S::FAILED, {S::SENT, S::RETRYING, S::ACKNOWLEDGED, S::FAILED}},
+  };
+  int n = 0;
+  for (S::State from : states) {
+    for (S::State to : states) {
+      const std::string from_name = S::State_Name(from);
+      const std::string to_name = S::State_Name(to);
+      SCOPED_TRACE(absl::StrCat(from_name, " -> ", to_name));
+      const std::string alert_id = absl::StrCat("a", ++n);
+      const std::string message_id = alert_id + "/TH-RTP";
+      ASSERT_TRUE(
+          this->CommitOne(AcceptWrite(Alert(alert_id, "CASE-1"))).status.ok());
+      if (from != S::QUEUED) {
+        const WriteResult set = this->CommitOne(
+            ProgressWrite(Progress(message_id, from).Audited("Delivery.Set")));
+        ASSERT_TRUE(set.status.ok()) << set.status;
+      }
+      const DeliveryRow before = this->Delivery(message_id);
+      const uint64_t audit_before = this->AuditSize();
+
+      const WriteResult result =
+          this->CommitOne(ProgressWrite(Progress(message_id, to)
+                                            .Attempts(7)
+                                            .Reason("changed")
+                                            .AtTime(900)
+                                            .Audited("Delivery.Changed")));
+
+      auto it = refused.find(from);
+      if (it != refused.end() && it->second.count(to) > 0) {
+        ExpectError(result.status, absl::StatusCode::kFailedPrecondition,
+                    "delivery.state");
+        EXPECT_TRUE(absl::StrContains(result.status.message(), from_name))
+            << result.status;
+        EXPECT_TRUE(absl::StrContains(result.status.message(),
+                                      absl::StrCat("become ", to_name)))
+            << result.status;
+        EXPECT_FALSE(result.delivery.has_value());
+        EXPECT_EQ(this->AuditSize(), audit_before);
+        ExpectSameRow(this->Delivery(message_id), before);
+      } else {
+        ASSERT_TRUE(result.status.ok()) << result.status;
+        ASSERT_TRUE(result.delivery.has_value());
+        EXPECT_EQ(result.delivery->delivery.state(), to);
+        EXPECT_EQ(result.delivery->delivery.attempts(), 7u);
+        EXPECT_EQ(this->AuditSize(), audit_before + 1);
+        ExpectSameRow(this->Delivery(message_id), *result.delivery);
+      }
+    }
+  }
+  EXPECT_TRUE(this->store().VerifyAuditTree(nullptr).ok());
+}
+
+// --- InboundMessageDigest
+
+TYPED_TEST(OutboxStoreTest, InboundMessageDigestIsThatOfTheStoredMessage) {
+  ExpectError(this->store().InboundMessageDigest("TH-RTP", "m1").status(),
+              absl::StatusCode::kNotFound, "message_id");
+  ASSERT_TRUE(this->CommitOne(InboundWrite(PartnerAlert("t1", "TH-CASE-1"),
+                                           Message("m1").Digest("digest-m1")))
+                  .status.ok());
+  ASSERT_TRUE(this->CommitOne(AcceptWrite(Alert("a1", "CASE-1"))).status.ok());
+  // Not stored: the alert again under a new message id, and a refusal.
+  ASSERT_TRUE(this->CommitOne(InboundWrite(PartnerAlert("t1", "TH-CASE-1"),
+                                           Message("m2")))
+                  .duplicate);
+  ASSERT_EQ(
+      this->CommitOne(InboundWrite(PartnerAlert("t2", "CASE-1"), Message("m3")))
+          .status.code(),
+      absl::StatusCode::kPermissionDenied);
+
+  absl::StatusOr<std::string> digest =
+      this->store().InboundMessageDigest("TH-RTP", "m1");
+
+  ASSERT_TRUE(digest.ok()) << digest.status();
+  EXPECT_EQ(*digest, "digest-m1");
+  const std::vector<std::pair<std::string, std::string>> unknown = {
+      {"VN-MPS", "m1"},         // another sender's m1
+      {"TH-RTP", "m2"},         // an alert id duplicate stores no message
+      {"TH-RTP", "m3"},         // refused
+      {"TH-RTP", "a1/TH-RTP"},  // an outbox message, not a partner's
+      {"", ""},
+  };
+  for (const auto& [sender, message_id] : unknown) {
+    SCOPED_TRACE(absl::StrCat(sender, " ", message_id));
+    ExpectError(this->store().InboundMessageDigest(sender, message_id).status(),
+                absl::StatusCode::kNotFound, "message_id");
+  }
+}
+
+// --- ListAlerts by recipients
+
+TYPED_TEST(OutboxStoreTest, PartnerAlertsAreListedForTheirRecipients) {
+  std::vector<Write> writes;
+  writes.push_back(AcceptWrite(Alert("a1", "CASE-1").To({"TH-RTP"})));
+  writes.push_back(InboundWrite(Alert("t1", "TH-CASE-1")
+                                    .From("TH-RTP")
+                                    .To({"CN-MPS", "LA-MPS", "LA-MPS"}),
+                                Message("m1")));
+  writes.push_back(
+      InboundWrite(Alert("v1", "VN-CASE-1").From("VN-MPS").To({"CN-MPS"}),
+                   Message("m1").From("VN-MPS")));
+  this->CommitBatch(writes);
+  for (const Write& write : writes) {
+    ASSERT_TRUE(write.result.status.ok()) << write.result.status;
+  }
+  ASSERT_THAT(this->Pending(), SizeIs(1));  // only a1 is delivered
+
+  struct Case {
+    std::string agency;
+    std::string case_ref;
+    std::vector<std::string> want;
+  };
+  const std::vector<Case> cases = {
+      {"CN-MPS", "", {"a1", "t1", "v1"}},  // origin of a1, recipient of both
+      {"LA-MPS", "", {"t1"}},              // listed twice, shown once
+      {"TH-RTP", "", {"a1", "t1"}},        // recipient of a1, origin of t1
+      {"VN-MPS", "", {"v1"}},
+      {"KH-CNP", "", {}},
+      {"LA-MPS", "CASE-1", {}},
+      {"CN-MPS", "VN-CASE-1", {"v1"}},
+  };
+  for (const Case& c : cases) {
+    for (int page_size : {1, 50}) {
+      SCOPED_TRACE(
+          absl::StrCat(c.agency, " ", c.case_ref, ", page_size ", page_size));
+      AlertQuery query = AlertsVisibleTo(c.agency);
+      query.case_ref = c.case_ref;
+      query.page_size = page_size;
+      int pages = 0;
+      EXPECT_THAT(this->AllAlertIds(query, &pages), ElementsAreArray(c.want));
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // SQLite-specific behaviour
 
@@ -2080,7 +2373,8 @@ TEST_F(SqliteStoreTest, MissingIdsAreInvalidArgument) {
 }
 
 // ---------------------------------------------------------------------------
-// Migration 3 (outbox columns, inbound_messages) from a version-2 database.
+// Migrations 3 (outbox columns, inbound_messages) and 4 (alert_recipients)
+// from databases that released versions left behind.
 
 int SchemaVersionOf(sqlite::Connection* db) {
   if (db == nullptr) return -1;
@@ -2097,12 +2391,14 @@ int SchemaVersionOf(const std::string& path) {
   return db.ok() ? SchemaVersionOf(db->get()) : -1;
 }
 
-// A database as gatewayd left it at schema version 2, filled through raw
-// SQL with alerts, their deliveries and their audit leaves (with every
-// tree node, as version 2 wrote them).
-class Version2Database {
+// A database as gatewayd left it at schema version 2 or 3 (released_schemas.h),
+// filled through raw SQL with alerts, their deliveries, partner messages
+// (version 3) and their audit leaves (with every tree node, as those
+// versions wrote them).
+class ReleasedDatabase {
  public:
-  explicit Version2Database(const std::string& path) {
+  ReleasedDatabase(const std::string& path, int version) : version_(version) {
+    EXPECT_TRUE(version == 2 || version == 3) << version;
     absl::StatusOr<std::unique_ptr<sqlite::Connection>> db =
         sqlite::Connection::Open(path, sqlite::Connection::Mode::kReadWrite,
                                  absl::Seconds(5));
@@ -2111,27 +2407,14 @@ class Version2Database {
     db_ = *std::move(db);
     Exec(kSchemaVersion1);
     Exec(kSchemaStep2);
+    if (version_ >= 3) Exec(kSchemaStep3);
   }
 
-  // Stores `record` as version 2 did: its case (if new), the record without
-  // deliveries, its outbox rows and its audit leaf.
-  void AddAlert(gw::v1::AlertRecord record) {
+  // Stores `record` as that version did: its case (if new), the record
+  // without deliveries, its outbox rows and its audit leaf.
+  void AddAlert(const gw::v1::AlertRecord& record) {
+    ASSERT_NO_FATAL_FAILURE(StoreAlert(record));
     const gw::v1::CaseAlert& alert = record.alert();
-    const uint64_t leaf_index = range_.size();
-    AppendLeaf(MakeAudit("AlertService.SendAlert", "alert:" + alert.alert_id(),
-                         static_cast<int64_t>(leaf_index)));
-    Run("INSERT OR IGNORE INTO cases(case_ref, owner_agency, state, "
-        "created_at_us, updated_at_us) VALUES (?1, ?2, 1, 0, 0)",
-        alert.case_ref(), alert.origin_agency());
-    gw::v1::AlertRecord stored = record;
-    stored.clear_deliveries();
-    Run("INSERT INTO alerts(alert_id, origin_agency, case_ref, kind, "
-        "payload_sha256, received_at_us, audit_leaf_index, record) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
-        alert.alert_id(), alert.origin_agency(), alert.case_ref(),
-        static_cast<int64_t>(alert.kind()), record.payload_sha256(),
-        static_cast<int64_t>(leaf_index),
-        sqlite::Blob{stored.SerializeAsString()});
     for (const gw::v1::Delivery& d : record.deliveries()) {
       std::optional<int64_t> next_attempt;
       if (d.has_next_attempt_at()) {
@@ -2140,15 +2423,43 @@ class Version2Database {
       std::optional<sqlite::Blob> receipt;
       const std::string receipt_bytes = d.receipt().SerializeAsString();
       if (d.has_receipt()) receipt = sqlite::Blob{receipt_bytes};
-      Run("INSERT INTO deliveries(alert_id, recipient, message_id, state, "
-          "updated_at_us, attempts, next_attempt_at_us, reason, receipt) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-          alert.alert_id(), d.recipient(), d.message_id(),
-          static_cast<int64_t>(d.state()),
-          TimeUtil::TimestampToMicroseconds(d.updated_at()),
-          static_cast<int64_t>(d.attempts()), next_attempt, d.reason(),
-          receipt);
+      if (version_ >= 3) {
+        Run("INSERT INTO deliveries(alert_id, recipient, message_id, state, "
+            "updated_at_us, attempts, next_attempt_at_us, reason, receipt, "
+            "case_ref, origin_agency, priority) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            alert.alert_id(), d.recipient(), d.message_id(),
+            static_cast<int64_t>(d.state()),
+            TimeUtil::TimestampToMicroseconds(d.updated_at()),
+            static_cast<int64_t>(d.attempts()), next_attempt, d.reason(),
+            receipt, alert.case_ref(), alert.origin_agency(),
+            static_cast<int64_t>(alert.priority()));
+      } else {
+        Run("INSERT INTO deliveries(alert_id, recipient, message_id, state, "
+            "updated_at_us, attempts, next_attempt_at_us, reason, receipt) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            alert.alert_id(), d.recipient(), d.message_id(),
+            static_cast<int64_t>(d.state()),
+            TimeUtil::TimestampToMicroseconds(d.updated_at()),
+            static_cast<int64_t>(d.attempts()), next_attempt, d.reason(),
+            receipt);
+      }
     }
+  }
+
+  // Version 3: stores `record` (no deliveries) as sent by its origin agency
+  // in message `message_id` with digest `received_sha256`.
+  void AddInboundAlert(const gw::v1::AlertRecord& record,
+                       const std::string& message_id,
+                       const std::string& received_sha256) {
+    ASSERT_GE(version_, 3);
+    const int64_t leaf_index = static_cast<int64_t>(range_.size());
+    ASSERT_NO_FATAL_FAILURE(StoreAlert(record));
+    Run("INSERT INTO inbound_messages(sender_agency, message_id, "
+        "received_sha256, alert_id, audit_leaf_index, received_at_us) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+        record.alert().origin_agency(), message_id, received_sha256,
+        record.alert().alert_id(), leaf_index);
   }
 
   void Exec(const std::string& sql) {
@@ -2170,6 +2481,26 @@ class Version2Database {
   int SchemaVersion() { return SchemaVersionOf(db_.get()); }
 
  private:
+  // The audit leaf, the case (if new) and the alerts row of `record`.
+  void StoreAlert(const gw::v1::AlertRecord& record) {
+    const gw::v1::CaseAlert& alert = record.alert();
+    const uint64_t leaf_index = range_.size();
+    AppendLeaf(MakeAudit("AlertService.SendAlert", "alert:" + alert.alert_id(),
+                         static_cast<int64_t>(leaf_index)));
+    Run("INSERT OR IGNORE INTO cases(case_ref, owner_agency, state, "
+        "created_at_us, updated_at_us) VALUES (?1, ?2, 1, 0, 0)",
+        alert.case_ref(), alert.origin_agency());
+    gw::v1::AlertRecord stored = record;
+    stored.clear_deliveries();
+    Run("INSERT INTO alerts(alert_id, origin_agency, case_ref, kind, "
+        "payload_sha256, received_at_us, audit_leaf_index, record) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+        alert.alert_id(), alert.origin_agency(), alert.case_ref(),
+        static_cast<int64_t>(alert.kind()), record.payload_sha256(),
+        static_cast<int64_t>(leaf_index),
+        sqlite::Blob{stored.SerializeAsString()});
+  }
+
   void AppendLeaf(const gw::v1::AuditEntry& entry) {
     const std::string leaf_data = DeterministicBytes(entry);
     const int64_t leaf_index = static_cast<int64_t>(range_.size());
@@ -2191,6 +2522,7 @@ class Version2Database {
     }
   }
 
+  const int version_;
   std::unique_ptr<sqlite::Connection> db_;
   audit::CompactRange range_;
 };
@@ -2217,7 +2549,7 @@ TEST_F(SqliteStoreTest, Version2OutboxGetsItsOrderingColumnsBackfilled) {
                      .To({"KH-CNP"})
                      .WithPriority(gw::v1::CaseAlert::PRIORITY_UNSPECIFIED));
   {
-    Version2Database v2(Path());
+    ReleasedDatabase v2(Path(), 2);
     ASSERT_NO_FATAL_FAILURE(v2.AddAlert(a1));
     ASSERT_NO_FATAL_FAILURE(v2.AddAlert(a2));
     ASSERT_NO_FATAL_FAILURE(v2.AddAlert(a3));
@@ -2284,13 +2616,25 @@ TEST_F(SqliteStoreTest, Version2OutboxGetsItsOrderingColumnsBackfilled) {
               ElementsAre("a1/TH-RTP", "a3/KH-CNP", "a4/TH-RTP"));
   EXPECT_EQ(pending->back().priority, gw::v1::CaseAlert::ROUTINE);
   EXPECT_TRUE((*store)->VerifyAuditTree(nullptr).ok());
+  // Migration 4 ran too: each agency sees the alerts that list it.
+  for (const auto& [agency, want] :
+       std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"VN-MPS", {"a1", "a2", "a4"}},
+           {"KH-CNP", {"a3"}},
+           {"CN-MPS", {"a1", "a3", "t1"}}}) {
+    SCOPED_TRACE(agency);
+    absl::StatusOr<AlertPage> page =
+        (*store)->ListAlerts(AlertsVisibleTo(agency));
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_THAT(AlertIds(page->alerts), ElementsAreArray(want));
+  }
   store->reset();
-  EXPECT_EQ(SchemaVersionOf(Path()), 3);
+  EXPECT_EQ(SchemaVersionOf(Path()), sqlite::LatestSchemaVersion());
 }
 
 TEST_F(SqliteStoreTest, Version2AlertRecordThatDoesNotParseFailsMigration3) {
   {
-    Version2Database v2(Path());
+    ReleasedDatabase v2(Path(), 2);
     ASSERT_NO_FATAL_FAILURE(v2.Run(
         "INSERT INTO cases(case_ref, owner_agency, state, "
         "created_at_us, updated_at_us) VALUES ('C', 'CN-MPS', 1, 0, 0)"));
@@ -2311,6 +2655,97 @@ TEST_F(SqliteStoreTest, Version2AlertRecordThatDoesNotParseFailsMigration3) {
       << status;
   // The failed migration left version 2 behind.
   EXPECT_EQ(SchemaVersionOf(Path()), 2);
+}
+
+TEST_F(SqliteStoreTest, Version3AlertsGetTheirRecipientsBackfilled) {
+  const gw::v1::AlertRecord a1 =
+      MakeRecord(Alert("a1", "CASE-1").To({"TH-RTP", "VN-MPS"}));
+  // Partner alerts, which have no deliveries: version 3 listed them to no
+  // recipient.
+  gw::v1::AlertRecord t1 = MakeRecord(Alert("t1", "TH-CASE-1")
+                                          .From("TH-RTP")
+                                          .To({"CN-MPS", "LA-MPS", "LA-MPS"}));
+  t1.clear_deliveries();
+  gw::v1::AlertRecord v1 =
+      MakeRecord(Alert("v1", "VN-CASE-1").From("VN-MPS").To({"LA-MPS"}));
+  v1.clear_deliveries();
+  {
+    ReleasedDatabase v3(Path(), 3);
+    ASSERT_NO_FATAL_FAILURE(v3.AddAlert(a1));
+    ASSERT_NO_FATAL_FAILURE(v3.AddInboundAlert(t1, "m1", "digest-t1"));
+    ASSERT_NO_FATAL_FAILURE(v3.AddInboundAlert(v1, "m1", "digest-v1"));
+    EXPECT_EQ(v3.SchemaVersion(), 3);
+  }
+
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok()) << store.status();
+
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"CN-MPS", {"a1", "t1"}}, {"LA-MPS", {"t1", "v1"}},
+      {"VN-MPS", {"a1", "v1"}}, {"TH-RTP", {"a1", "t1"}},
+      {"KH-CNP", {}},
+  };
+  for (const auto& [agency, want] : cases) {
+    SCOPED_TRACE(agency);
+    absl::StatusOr<AlertPage> page =
+        (*store)->ListAlerts(AlertsVisibleTo(agency));
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_THAT(AlertIds(page->alerts), ElementsAreArray(want));
+  }
+  absl::StatusOr<std::string> digest =
+      (*store)->InboundMessageDigest("TH-RTP", "m1");
+  ASSERT_TRUE(digest.ok()) << digest.status();
+  EXPECT_EQ(*digest, "digest-t1");
+  absl::StatusOr<std::vector<DeliveryRow>> pending =
+      (*store)->PendingDeliveries();
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  EXPECT_THAT(MessageIds(*pending), ElementsAre("a1/TH-RTP", "a1/VN-MPS"));
+  EXPECT_TRUE((*store)->VerifyAuditTree(nullptr).ok());
+
+  // And the store goes on: an exact resend is a duplicate, a new partner
+  // alert is listed to its recipient.
+  Write resend = InboundWrite(Alert("t1", "TH-CASE-1")
+                                  .From("TH-RTP")
+                                  .To({"CN-MPS", "LA-MPS", "LA-MPS"}),
+                              Message("m1").Digest("digest-t1"));
+  Write t2 = InboundWrite(
+      Alert("t2", "TH-CASE-1").From("TH-RTP").To({"LA-MPS"}), Message("m2"));
+  std::vector<Write*> batch = {&resend, &t2};
+  ASSERT_TRUE((*store)->Commit(batch).ok());
+  ASSERT_TRUE(resend.result.status.ok()) << resend.result.status;
+  EXPECT_TRUE(resend.result.duplicate);
+  EXPECT_EQ(resend.result.audit_leaf_index, 1u);
+  ASSERT_TRUE(t2.result.status.ok()) << t2.result.status;
+  EXPECT_EQ(t2.result.audit_leaf_index, 3u);
+  absl::StatusOr<AlertPage> page =
+      (*store)->ListAlerts(AlertsVisibleTo("LA-MPS"));
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(AlertIds(page->alerts), ElementsAre("t1", "v1", "t2"));
+  store->reset();
+  EXPECT_EQ(SchemaVersionOf(Path()), sqlite::LatestSchemaVersion());
+}
+
+TEST_F(SqliteStoreTest, Version3AlertRecordThatDoesNotParseFailsMigration4) {
+  {
+    ReleasedDatabase v3(Path(), 3);
+    ASSERT_NO_FATAL_FAILURE(v3.Run(
+        "INSERT INTO cases(case_ref, owner_agency, state, "
+        "created_at_us, updated_at_us) VALUES ('C', 'CN-MPS', 1, 0, 0)"));
+    ASSERT_NO_FATAL_FAILURE(
+        v3.Run("INSERT INTO alerts(alert_id, origin_agency, case_ref, kind, "
+               "payload_sha256, received_at_us, audit_leaf_index, record) "
+               "VALUES ('a1', 'CN-MPS', 'C', 1, 'd', 0, 0, x'ffff')"));
+  }
+
+  const absl::Status status = SqliteStore::Open(Path()).status();
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(),
+                                "schema migration to version 4: alerts: "
+                                "record at seq 1 does not parse"))
+      << status;
+  EXPECT_EQ(SchemaVersionOf(Path()), 3);
 }
 
 }  // namespace
