@@ -7,14 +7,19 @@
 // Retry(message_id):
 //  * QUEUED or RETRYING: the next attempt is made now (backoff and an open
 //    circuit breaker are skipped once); same message id, same bytes.
-//  * FAILED (dead letter) or CANCELLED: queued again under a NEW message id
+//  * FAILED (dead letter): queued again under a NEW message id
 //    (partners/README.md §2.4: the partner refused those bytes under the old
-//    id), attempts reset; the old id is kept in the audit entry.
+//    id), attempts reset; both ids are in the audit entry.
+//  * CANCELLED: queued again under the SAME message id (an attempt before
+//    the cancellation may have reached the partner, which then
+//    deduplicates).
 //  * ACKNOWLEDGED: FAILED_PRECONDITION "... already acknowledged ...".
-//  * SENT (an attempt in flight): FAILED_PRECONDITION "... in flight ...".
+//  * SENT (an attempt in flight), or another operator change to it still
+//    being recorded: FAILED_PRECONDITION.
 // Cancel(message_id, reason):
-//  * QUEUED, RETRYING, FAILED: CANCELLED with the operator's reason; the
-//    next message of the same case to that partner may then go.
+//  * QUEUED, RETRYING, FAILED: CANCELLED; the operator's reason is kept
+//    with the delivery (not in the audit log: it may hold personal data);
+//    the next message of the same case to that partner may then go.
 //  * ACKNOWLEDGED or already CANCELLED: FAILED_PRECONDITION.
 //  * SENT: FAILED_PRECONDITION (try again when the attempt has ended).
 // Both: NOT_FOUND for an unknown message id; each success is audited with

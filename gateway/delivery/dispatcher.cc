@@ -1,13 +1,12 @@
 #include "gateway/delivery/dispatcher.h"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "gateway/crypto/dsse.h"
@@ -34,9 +33,16 @@ bool CrashBeforeRecordingAcknowledgement() {
   return enabled;
 }
 
+// "INVALID_ARGUMENT FIELD_INVALID payload.subjects: <partner's text>" ->
+// "INVALID_ARGUMENT FIELD_INVALID payload.subjects": the codes and field a
+// codec puts before the partner's own words.
+std::string AuditableReason(absl::string_view reason) {
+  const size_t colon = reason.find(": ");
+  return std::string(reason.substr(0, std::min<size_t>(colon, 200)));
+}
+
 bool IsPending(gw::v1::Delivery::State state) {
-  return state == gw::v1::Delivery::QUEUED ||
-         state == gw::v1::Delivery::SENT ||
+  return state == gw::v1::Delivery::QUEUED || state == gw::v1::Delivery::SENT ||
          state == gw::v1::Delivery::RETRYING;
 }
 
@@ -58,13 +64,13 @@ absl::StatusOr<gw::v1::Envelope> CountersignedEnvelope(
   }
   if (absl::Status s = crypto::VerifyEnvelopeSignature(envelope, 0, **author);
       !s.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the stored author signature does not verify: ",
-                     s.message()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the stored author signature does not verify: ", s.message()));
   }
   // Keep only the author's signature: a stored envelope never carries ours,
   // and a retry must produce the same bytes.
-  while (envelope.signatures_size() > 1) envelope.mutable_signatures()->RemoveLast();
+  while (envelope.signatures_size() > 1)
+    envelope.mutable_signatures()->RemoveLast();
   if (absl::Status s = crypto::SignEnvelope(signing_key, &envelope); !s.ok())
     return s;
   return envelope;
@@ -119,9 +125,9 @@ absl::Status Dispatcher::Start() {
   }
   auto pending = store_->PendingDeliveries();
   if (!pending.ok()) {
-    return absl::Status(pending.status().code(),
-                        absl::StrCat("loading the outbox: ",
-                                     pending.status().message()));
+    return absl::Status(
+        pending.status().code(),
+        absl::StrCat("loading the outbox: ", pending.status().message()));
   }
   std::map<std::string, int> unrouted;
   for (const store::DeliveryRow& row : *pending) {
@@ -139,8 +145,8 @@ absl::Status Dispatcher::Start() {
         "entry to policies/ and restart)"));
   }
   if (!pending->empty()) {
-    options_.log(absl::StrCat("resuming ", pending->size(),
-                              " pending deliveries"));
+    options_.log(
+        absl::StrCat("resuming ", pending->size(), " pending deliveries"));
   }
   thread_ = std::thread([this] { io_.run(); });
   for (auto& [agency, link] : links_) {
@@ -165,6 +171,8 @@ void Dispatcher::Stop(absl::Duration grace) {
   work_.reset();
   io_.stop();
   if (thread_.joinable()) thread_.join();
+  absl::MutexLock lock(&lifeline_->mu);
+  lifeline_->open = false;
 }
 
 adapters::Adapter* Dispatcher::LinkFor(const std::string& agency) const {
@@ -185,9 +193,8 @@ void Dispatcher::OnBatchCommitted(absl::Span<store::Write* const> batch) {
         write->result.duplicate) {
       continue;
     }
-    const gw::v1::AlertRecord& record = write->result.alert.has_value()
-                                            ? *write->result.alert
-                                            : accept->record;
+    const gw::v1::AlertRecord& record =
+        write->result.alert.has_value() ? *write->result.alert : accept->record;
     for (const gw::v1::Delivery& delivery : record.deliveries()) {
       store::DeliveryRow row;
       row.alert_id = record.alert().alert_id();
@@ -249,13 +256,23 @@ void Dispatcher::Pump(Link& link) {
     std::optional<QueuedDelivery> next = link.queue.TakeNext(now);
     if (!next.has_value()) break;
     link.probe_now = false;
-    Send(link, *std::move(next));
+    if (!Send(link, *std::move(next))) break;
   }
   ArmTimer(link);
 }
 
 void Dispatcher::ArmTimer(Link& link) {
   const absl::Time now = options_.clock();
+  // Bug fix (busy loop): with every send slot taken, or the half-open
+  // breaker's one probe out, nothing can start before an attempt ends, and
+  // its end pumps the link. A timer for a head that is already due would
+  // fire at once, again and again, for as long as the attempt lasts.
+  const int in_flight = static_cast<int>(link.queue.in_flight());
+  if (in_flight >= std::max(1, link.adapter->max_in_flight()) ||
+      (in_flight > 0 &&
+       link.breaker.StateAt(now) == CircuitBreaker::State::kHalfOpen)) {
+    return;
+  }
   std::optional<absl::Time> wake = link.queue.NextWakeup();
   if (link.queue.size() > link.queue.in_flight() &&
       link.breaker.StateAt(now) == CircuitBreaker::State::kOpen) {
@@ -271,9 +288,17 @@ void Dispatcher::ArmTimer(Link& link) {
   });
 }
 
-void Dispatcher::Send(Link& link, QueuedDelivery delivery) {
+bool Dispatcher::Send(Link& link, QueuedDelivery delivery) {
   {
     absl::MutexLock lock(&mu_);
+    // Bug fix: Stop() may have begun after Pump() looked, and seen nothing
+    // outstanding; an attempt started now would go out unrecorded while
+    // the transport stops. It waits for the next start instead.
+    if (stopping_) {
+      link.queue.Reschedule(delivery.message_id, delivery.attempts,
+                            delivery.not_before);
+      return false;
+    }
     ++outstanding_;
   }
   gw::v1::Delivery sent_event;
@@ -287,10 +312,10 @@ void Dispatcher::Send(Link& link, QueuedDelivery delivery) {
   auto record = store_->GetAlert(delivery.alert_id);
   if (!record.ok()) {
     Record(link, std::move(delivery),
-           adapters::DeliveryOutcome::Transient(absl::StrCat(
-               "cannot read the alert from the store: ",
-               record.status().message())));
-    return;
+           adapters::DeliveryOutcome::Transient(
+               absl::StrCat("cannot read the alert from the store: ",
+                            record.status().message())));
+    return true;
   }
   auto message = std::make_shared<adapters::OutboundMessage>();
   message->message_id = delivery.message_id;
@@ -304,26 +329,27 @@ void Dispatcher::Send(Link& link, QueuedDelivery delivery) {
     Record(link, std::move(delivery),
            adapters::DeliveryOutcome::Permanent(
                std::string(envelope.status().message())));
-    return;
+    return true;
   }
   message->envelope = *std::move(envelope);
   auto encoded = link.adapter->codec().Encode(*message);
   if (!encoded.ok()) {
     Record(link, std::move(delivery),
-           adapters::DeliveryOutcome::Permanent(absl::StrCat(
-               "cannot be expressed in ", link.agency,
-               "'s format: ", encoded.status().message())));
-    return;
+           adapters::DeliveryOutcome::Permanent(
+               absl::StrCat("cannot be expressed in ", link.agency,
+                            "'s format: ", encoded.status().message())));
+    return true;
   }
   auto sent = std::make_shared<adapters::PartnerMessage>(*std::move(encoded));
   Link* l = &link;
-  link.adapter->transport().Send(
-      *sent, [this, l, delivery, message, sent](adapters::PartnerAnswer answer) {
-        boost::asio::post(io_, [this, l, delivery, message, sent,
-                                answer = std::move(answer)]() mutable {
-          OnAnswer(*l, std::move(delivery), *message, *sent, answer);
-        });
-      });
+  link.adapter->transport().Send(*sent, [this, l, delivery, message,
+                                         sent](adapters::PartnerAnswer answer) {
+    boost::asio::post(io_, [this, l, delivery, message, sent,
+                            answer = std::move(answer)]() mutable {
+      OnAnswer(*l, std::move(delivery), *message, *sent, answer);
+    });
+  });
+  return true;
 }
 
 void Dispatcher::OnAnswer(Link& link, QueuedDelivery delivery,
@@ -361,13 +387,21 @@ void Dispatcher::Record(Link& link, QueuedDelivery delivery,
     payload_sha256 = outcome.receipt->payload_sha256();
 
   absl::Time next_attempt = now;
+  // Bug fix: "a failing link recovers" means its breaker had tripped (open
+  // or half-open). RecordSuccess() also reports failures below the
+  // threshold, and making every waiting delivery due on the first success
+  // after one stray failure threw away their backoff and the partner's
+  // Retry-After (partners/README.md 2.4).
+  const bool link_recovers =
+      link.breaker.StateAt(now) != CircuitBreaker::State::kClosed;
   switch (outcome.kind) {
     case adapters::DeliveryOutcome::Kind::kDelivered:
       d.set_state(gw::v1::Delivery::ACKNOWLEDGED);
       *d.mutable_receipt() = *outcome.receipt;
-      update.audit = EngineAudit("Delivery.Acknowledged", delivery,
-                                 payload_sha256);
-      if (link.breaker.RecordSuccess()) link.queue.MakeAllDue();
+      update.audit =
+          EngineAudit("Delivery.Acknowledged", delivery, payload_sha256);
+      link.breaker.RecordSuccess();
+      if (link_recovers) link.queue.MakeAllDue();
       break;
     case adapters::DeliveryOutcome::Kind::kPermanentFailure:
       d.set_state(gw::v1::Delivery::FAILED);
@@ -375,9 +409,12 @@ void Dispatcher::Record(Link& link, QueuedDelivery delivery,
       update.audit = EngineAudit("Delivery.DeadLettered", delivery, "");
       update.audit->set_decision("DENY");
       update.audit->set_outcome("FAILED_PRECONDITION");
-      update.audit->set_reason(outcome.reason);
+      // Only the partner's code, reason and field: its free text stays
+      // with the delivery, out of the immutable audit log (CONTRACT.md §5).
+      update.audit->set_reason(AuditableReason(outcome.reason));
       // A refusal is an answer: the link works.
-      if (link.breaker.RecordSuccess()) link.queue.MakeAllDue();
+      link.breaker.RecordSuccess();
+      if (link_recovers) link.queue.MakeAllDue();
       break;
     case adapters::DeliveryOutcome::Kind::kTransientFailure: {
       d.set_state(gw::v1::Delivery::RETRYING);
@@ -391,45 +428,44 @@ void Dispatcher::Record(Link& link, QueuedDelivery delivery,
       break;
     }
   }
-  {
-    absl::MutexLock lock(&mu_);
-    --outstanding_;
-  }
-
   const auto kind = outcome.kind;
   Link* l = &link;
-  Write(std::move(update),
-        [this, l, delivery, kind, next_attempt, attempts,
-         warnings = std::move(outcome.warnings)](store::WriteResult& result) {
-          if (!result.status.ok()) {
-            if (absl::IsNotFound(result.status) ||
-                absl::IsFailedPrecondition(result.status)) {
-              // Gone or already final in the store: nothing more to send.
-              l->queue.Remove(delivery.message_id);
-            } else {
-              // Not recorded: try again later. If it was delivered, the
-              // partner answers the resend with the same receipt.
-              options_.log(absl::StrCat("delivery ", delivery.message_id,
-                                        ": recording its outcome failed: ",
-                                        result.status.message()));
-              const double u = absl::Uniform(random_, 0.0, 1.0);
-              l->queue.Reschedule(
-                  delivery.message_id, attempts,
-                  options_.clock() +
-                      RetryDelay(options_.backoff, attempts + 1, u));
-            }
-            Pump(*l);
-            return;
-          }
-          if (kind == adapters::DeliveryOutcome::Kind::kTransientFailure) {
-            l->queue.Reschedule(delivery.message_id, attempts, next_attempt);
-          } else {
-            l->queue.Remove(delivery.message_id);
-          }
-          if (result.delivery.has_value())
-            Publish(delivery.alert_id, result.delivery->delivery, warnings);
-          Pump(*l);
-        });
+  Write(std::move(update), [this, l, delivery, kind, next_attempt, attempts,
+                            warnings = std::move(outcome.warnings)](
+                               store::WriteResult& result) {
+    if (!result.status.ok()) {
+      if (absl::IsNotFound(result.status) ||
+          absl::IsFailedPrecondition(result.status)) {
+        // Gone or already final in the store: nothing more to send.
+        l->queue.Remove(delivery.message_id);
+      } else {
+        // Not recorded: try again later. If it was delivered, the
+        // partner answers the resend with the same receipt.
+        options_.log(absl::StrCat(
+            "delivery ", delivery.message_id,
+            ": recording its outcome failed: ", result.status.message()));
+        const double u = absl::Uniform(random_, 0.0, 1.0);
+        l->queue.Reschedule(
+            delivery.message_id, attempts,
+            options_.clock() + RetryDelay(options_.backoff, attempts + 1, u));
+      }
+      Pump(*l);
+      return;
+    }
+    if (kind == adapters::DeliveryOutcome::Kind::kTransientFailure) {
+      l->queue.Reschedule(delivery.message_id, attempts, next_attempt);
+    } else {
+      l->queue.Remove(delivery.message_id);
+    }
+    if (result.delivery.has_value())
+      Publish(delivery.alert_id, result.delivery->delivery, warnings);
+    Pump(*l);
+  });
+  // Bug fix: the attempt stays outstanding until its write is (Write()
+  // above), so Stop() never sees zero in between and ends its grace with
+  // the outcome not yet submitted.
+  absl::MutexLock lock(&mu_);
+  --outstanding_;
 }
 
 void Dispatcher::Write(store::UpdateDelivery update,
@@ -440,15 +476,20 @@ void Dispatcher::Write(store::UpdateDelivery update,
   }
   auto write = std::make_unique<store::Write>();
   write->op = std::move(update);
-  writer_->Submit(std::move(write), [this, then = std::move(then)](
-                                        store::Write& done) mutable {
-    auto result = std::make_shared<store::WriteResult>(std::move(done.result));
-    boost::asio::post(io_, [this, then = std::move(then), result] {
-      then(*result);
-      absl::MutexLock lock(&mu_);
-      --outstanding_;
-    });
-  });
+  // Bug fix (use after free): see lifeline_.
+  writer_->Submit(
+      std::move(write), [this, lifeline = lifeline_,
+                         then = std::move(then)](store::Write& done) mutable {
+        absl::MutexLock alive(&lifeline->mu);
+        if (!lifeline->open) return;
+        auto result =
+            std::make_shared<store::WriteResult>(std::move(done.result));
+        boost::asio::post(io_, [this, then = std::move(then), result] {
+          then(*result);
+          absl::MutexLock lock(&mu_);
+          --outstanding_;
+        });
+      });
 }
 
 gw::v1::AuditEntry Dispatcher::EngineAudit(
@@ -534,9 +575,15 @@ void Dispatcher::RetryOnThread(const identity::Principal& actor,
   const QueuedDelivery* queued =
       link == nullptr ? nullptr : link->queue.Find(message_id);
   if (queued != nullptr && queued->in_flight) {
-    done(absl::FailedPreconditionError(absl::StrCat(
-        "message_id: delivery ", message_id,
-        " has an attempt in flight; retry when it has ended")));
+    done(absl::FailedPreconditionError(
+        absl::StrCat("message_id: delivery ", message_id,
+                     " has an attempt in flight; retry when it has ended")));
+    return;
+  }
+  if (queued != nullptr && queued->held) {
+    done(absl::FailedPreconditionError(
+        absl::StrCat("message_id: another change to delivery ", message_id,
+                     " is being recorded; retry when it has ended")));
     return;
   }
   store::UpdateDelivery update;
@@ -549,14 +596,13 @@ void Dispatcher::RetryOnThread(const identity::Principal& actor,
   bool requeue = false;
   switch (row->delivery.state()) {
     case gw::v1::Delivery::ACKNOWLEDGED:
-      done(absl::FailedPreconditionError(absl::StrCat(
-          "message_id: delivery ", message_id,
-          " is already acknowledged; there is nothing to retry")));
+      done(absl::FailedPreconditionError(
+          absl::StrCat("message_id: delivery ", message_id,
+                       " is already acknowledged; there is nothing to retry")));
       return;
-    case gw::v1::Delivery::FAILED:
-    case gw::v1::Delivery::CANCELLED: {
-      // The partner refused these bytes under this id (or an operator
-      // withdrew them): a new attempt is a new message.
+    case gw::v1::Delivery::FAILED: {
+      // The partner refused these bytes under this id for good: a new
+      // attempt is a new message (partners/README.md §2.4).
       const std::string new_id = util::NewUuidV4();
       update.delivery.set_message_id(new_id);
       update.delivery.set_state(gw::v1::Delivery::QUEUED);
@@ -568,6 +614,15 @@ void Dispatcher::RetryOnThread(const identity::Principal& actor,
       requeue = true;
       break;
     }
+    case gw::v1::Delivery::CANCELLED:
+      // Withdrawn by an operator, perhaps after an attempt that did reach
+      // the partner: the same bytes go again under the SAME id, so a
+      // partner that has them deduplicates (README §2.2).
+      update.delivery.set_state(gw::v1::Delivery::QUEUED);
+      update.delivery.clear_reason();
+      update.audit->set_reason("re-queued under the same message id");
+      requeue = true;
+      break;
     default:
       if (queued == nullptr) {
         done(absl::FailedPreconditionError(absl::StrCat(
@@ -579,13 +634,22 @@ void Dispatcher::RetryOnThread(const identity::Principal& actor,
       update.audit->set_reason("next attempt now");
       break;
   }
+  // Bug fix (operator change racing an attempt): not sent, nor changed by
+  // another operator, while this change is being recorded; an attempt
+  // started meanwhile would be overwritten by this stale copy of the row.
+  if (queued != nullptr) link->queue.Hold(message_id);
   Write(std::move(update), [this, link, requeue, message_id, row = *row,
                             done](store::WriteResult& result) {
+    if (link != nullptr) link->queue.Unhold(message_id);
     if (!result.status.ok() || !result.delivery.has_value()) {
+      if (link != nullptr) Pump(*link);
       done(result.status.ok() ? absl::InternalError("no delivery returned")
                               : result.status);
       return;
     }
+    // Bug fix (event order): published before Pump() publishes SENT for
+    // the same delivery, so watchers see QUEUED (or RETRYING), then SENT.
+    Publish(result.delivery->alert_id, result.delivery->delivery);
     if (link != nullptr) {
       if (requeue) {
         store::DeliveryRow fresh = *result.delivery;
@@ -597,7 +661,6 @@ void Dispatcher::RetryOnThread(const identity::Principal& actor,
       link->probe_now = true;
       Pump(*link);
     }
-    Publish(result.delivery->alert_id, result.delivery->delivery);
     done(*result.delivery);
   });
 }
@@ -619,13 +682,19 @@ void Dispatcher::CancelOnThread(const identity::Principal& actor,
         " has an attempt in flight; cancel again when it has ended")));
     return;
   }
+  if (queued != nullptr && queued->held) {
+    done(absl::FailedPreconditionError(
+        absl::StrCat("message_id: another change to delivery ", message_id,
+                     " is being recorded; cancel again when it has ended")));
+    return;
+  }
   const gw::v1::Delivery::State state = row->delivery.state();
   if (state == gw::v1::Delivery::ACKNOWLEDGED ||
       state == gw::v1::Delivery::CANCELLED) {
-    done(absl::FailedPreconditionError(absl::StrCat(
-        "message_id: delivery ", message_id, " is already ",
-        state == gw::v1::Delivery::ACKNOWLEDGED ? "acknowledged"
-                                                : "cancelled")));
+    done(absl::FailedPreconditionError(
+        absl::StrCat("message_id: delivery ", message_id, " is already ",
+                     state == gw::v1::Delivery::ACKNOWLEDGED ? "acknowledged"
+                                                             : "cancelled")));
     return;
   }
   const absl::Time now = options_.clock();
@@ -635,26 +704,38 @@ void Dispatcher::CancelOnThread(const identity::Principal& actor,
   update.delivery = row->delivery;
   update.delivery.set_state(gw::v1::Delivery::CANCELLED);
   update.delivery.clear_next_attempt_at();
-  update.delivery.set_reason(
-      absl::StrCat("cancelled by ", actor.agency, "/", actor.user, ": ",
-                   reason));
+  update.delivery.set_reason(absl::StrCat("cancelled by ", actor.agency, "/",
+                                          actor.user, ": ", reason));
   update.audit = OperatorAudit(actor, "DeliveryService.CancelDelivery", *row,
                                policy_->version(), now);
-  update.audit->set_reason(reason);
-  Write(std::move(update),
-        [this, link, message_id, done](store::WriteResult& result) {
-          if (!result.status.ok() || !result.delivery.has_value()) {
-            done(result.status.ok() ? absl::InternalError("no delivery returned")
-                                    : result.status);
-            return;
-          }
-          if (link != nullptr) {
-            link->queue.Remove(message_id);
-            Pump(*link);
-          }
-          Publish(result.delivery->alert_id, result.delivery->delivery);
-          done(*result.delivery);
-        });
+  // The operator's words stay with the delivery, not in the audit log,
+  // which must never hold personal data (CONTRACT.md §5).
+  update.audit->set_reason("cancelled by an operator");
+  // Bug fix (operator change racing an attempt): a delivery waiting for a
+  // send slot, its backoff or a Retry's probe could be sent while its
+  // cancellation was being recorded, and the attempt's outcome then
+  // overwrote CANCELLED in the store. Held, it is not sent meanwhile.
+  if (queued != nullptr) link->queue.Hold(message_id);
+  Write(std::move(update), [this, link, message_id,
+                            done](store::WriteResult& result) {
+    if (!result.status.ok() || !result.delivery.has_value()) {
+      if (link != nullptr) {
+        link->queue.Unhold(message_id);
+        Pump(*link);
+      }
+      done(result.status.ok() ? absl::InternalError("no delivery returned")
+                              : result.status);
+      return;
+    }
+    // Published first: the cancellation comes before whatever the
+    // next delivery of its case, which Pump() may now send, publishes.
+    Publish(result.delivery->alert_id, result.delivery->delivery);
+    if (link != nullptr) {
+      link->queue.Remove(message_id);
+      Pump(*link);
+    }
+    done(*result.delivery);
+  });
 }
 
 }  // namespace gw::delivery

@@ -39,14 +39,13 @@
 #ifndef GW_DELIVERY_DISPATCHER_H_
 #define GW_DELIVERY_DISPATCHER_H_
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/random/random.h"
@@ -81,9 +80,8 @@ class Dispatcher final : public DeliveryOperations {
   // `links`: one adapter per partner agency (adapters/registry.h). The
   // dispatcher owns them.
   Dispatcher(std::string local_agency,
-             std::shared_ptr<const policy::Policy> policy,
-             store::Store* store, ingest::Writer* writer,
-             const crypto::Signer* signing_key,
+             std::shared_ptr<const policy::Policy> policy, store::Store* store,
+             ingest::Writer* writer, const crypto::Signer* signing_key,
              std::map<std::string, std::unique_ptr<adapters::Adapter>> links,
              DeliveryWatchers* watchers, DispatcherOptions options = {});
   ~Dispatcher() override;
@@ -93,7 +91,10 @@ class Dispatcher final : public DeliveryOperations {
   // Loads the pending deliveries and starts sending. Errors: the store's.
   [[nodiscard]] absl::Status Start();
   // Stops sending, waits (up to `grace`) for attempts in flight and their
-  // store writes, then stops the thread. Idempotent.
+  // store writes, then stops the thread. Idempotent. A write still in the
+  // writer when the grace ran out is stored, but nothing follows it (no
+  // event; an operator's `done` does not run): after Stop() returns, no
+  // callback reaches the dispatcher.
   void Stop(absl::Duration grace = absl::Seconds(5));
 
   // Writer hook (runs on the writer thread after a batch is durable): queues
@@ -116,7 +117,8 @@ class Dispatcher final : public DeliveryOperations {
   void Enqueue(const store::DeliveryRow& row);
   void Pump(Link& link);
   void ArmTimer(Link& link);
-  void Send(Link& link, QueuedDelivery delivery);
+  // False if no attempt started (the dispatcher is stopping).
+  bool Send(Link& link, QueuedDelivery delivery);
   void OnAnswer(Link& link, QueuedDelivery delivery,
                 const adapters::OutboundMessage& message,
                 const adapters::PartnerMessage& sent,
@@ -151,9 +153,19 @@ class Dispatcher final : public DeliveryOperations {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>
       work_;
   std::map<std::string, std::unique_ptr<Link>> links_;
-  absl::BitGen random_;  // dispatcher thread only
+  absl::BitGen random_;   // dispatcher thread only
   int64_t next_seq_ = 1;  // dispatcher thread only
   std::thread thread_;
+
+  // Bug fix (use after free): shared with the writer callbacks of Write(),
+  // which may run after the dispatcher is gone when Stop()'s grace ran
+  // out. They reach io_ only while `open`; Stop() closes it once the thread
+  // has ended.
+  struct Lifeline {
+    absl::Mutex mu;
+    bool open ABSL_GUARDED_BY(mu) = true;
+  };
+  const std::shared_ptr<Lifeline> lifeline_ = std::make_shared<Lifeline>();
 
   // Attempts and writes not finished yet; Stop waits for zero.
   absl::Mutex mu_;

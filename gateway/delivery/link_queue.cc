@@ -7,14 +7,16 @@ namespace gw::delivery {
 void LinkQueue::Add(QueuedDelivery delivery) {
   const std::string id = delivery.message_id;
   const std::string case_ref = delivery.case_ref;
-  std::map<int64_t, std::string>& fifo = cases_[case_ref];
-  // A new delivery that becomes the head displaces the old head.
-  if (!fifo.empty() && delivery.seq < fifo.begin()->first) {
+  CaseFifo& fifo = cases_[case_ref];
+  const CaseKey key(delivery.seq, id);
+  // A new delivery that becomes the head displaces the old head (unless
+  // that one is in flight: then nothing of the case goes until it ends).
+  if (!fifo.empty() && key < *fifo.begin()) {
     const QueuedDelivery& old_head = by_id_.at(fifo.begin()->second);
     if (!old_head.in_flight) Unschedule(old_head);
   }
   delivery.in_flight = false;
-  fifo.emplace(delivery.seq, id);
+  fifo.insert(key);
   by_id_.emplace(id, std::move(delivery));
   Schedule(case_ref);
 }
@@ -22,8 +24,14 @@ void LinkQueue::Add(QueuedDelivery delivery) {
 void LinkQueue::Schedule(const std::string& case_ref) {
   auto it = cases_.find(case_ref);
   if (it == cases_.end() || it->second.empty()) return;
+  // One delivery of a case at a time (partners/README.md §2.5), even when
+  // an earlier one (a re-queued dead letter) arrived while it was out.
+  if (auto busy = cases_in_flight_.find(case_ref);
+      busy != cases_in_flight_.end() && busy->second > 0) {
+    return;
+  }
   const QueuedDelivery& head = by_id_.at(it->second.begin()->second);
-  if (head.in_flight) return;
+  if (head.in_flight || head.held) return;
   waiting_.emplace(head.not_before, head.seq, head.message_id);
 }
 
@@ -51,6 +59,7 @@ std::optional<QueuedDelivery> LinkQueue::TakeNext(absl::Time now) {
   QueuedDelivery& d = by_id_.at(id);
   d.in_flight = true;
   ++in_flight_;
+  ++cases_in_flight_[d.case_ref];
   return d;
 }
 
@@ -62,6 +71,7 @@ void LinkQueue::Reschedule(const std::string& message_id, uint32_t attempts,
   if (d.in_flight) {
     d.in_flight = false;
     --in_flight_;
+    EndFlight(d.case_ref);
   } else {
     Unschedule(d);
   }
@@ -70,19 +80,26 @@ void LinkQueue::Reschedule(const std::string& message_id, uint32_t attempts,
   Schedule(d.case_ref);
 }
 
+void LinkQueue::EndFlight(const std::string& case_ref) {
+  auto it = cases_in_flight_.find(case_ref);
+  if (it != cases_in_flight_.end() && --it->second <= 0)
+    cases_in_flight_.erase(it);
+}
+
 void LinkQueue::Remove(const std::string& message_id) {
   auto it = by_id_.find(message_id);
   if (it == by_id_.end()) return;
   const QueuedDelivery d = it->second;
   if (d.in_flight) {
     --in_flight_;
+    EndFlight(d.case_ref);
   } else {
     Unschedule(d);
   }
   by_id_.erase(it);
   auto fifo = cases_.find(d.case_ref);
   if (fifo != cases_.end()) {
-    fifo->second.erase(d.seq);
+    fifo->second.erase(CaseKey(d.seq, d.message_id));
     if (fifo->second.empty()) {
       cases_.erase(fifo);
     } else {
@@ -93,7 +110,7 @@ void LinkQueue::Remove(const std::string& message_id) {
 
 void LinkQueue::MakeDue(const std::string& message_id) {
   auto it = by_id_.find(message_id);
-  if (it == by_id_.end() || it->second.in_flight) return;
+  if (it == by_id_.end() || it->second.in_flight || it->second.held) return;
   QueuedDelivery& d = it->second;
   const bool scheduled =
       waiting_.count(WaitKey(d.not_before, d.seq, d.message_id)) > 0;
@@ -110,6 +127,21 @@ void LinkQueue::MakeAllDue() {
     due.emplace(d.not_before, d.seq, d.message_id);
   }
   waiting_ = std::move(due);
+}
+
+bool LinkQueue::Hold(const std::string& message_id) {
+  auto it = by_id_.find(message_id);
+  if (it == by_id_.end() || it->second.in_flight) return false;
+  Unschedule(it->second);
+  it->second.held = true;
+  return true;
+}
+
+void LinkQueue::Unhold(const std::string& message_id) {
+  auto it = by_id_.find(message_id);
+  if (it == by_id_.end() || !it->second.held) return;
+  it->second.held = false;
+  Schedule(it->second.case_ref);
 }
 
 const QueuedDelivery* LinkQueue::Find(const std::string& message_id) const {

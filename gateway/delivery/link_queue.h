@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
@@ -37,6 +38,8 @@ struct QueuedDelivery {
   // Not sent before this time (backoff, Retry-After).
   absl::Time not_before = absl::InfinitePast();
   bool in_flight = false;
+  // An operator's change to it is being recorded (LinkQueue::Hold).
+  bool held = false;
 };
 
 class LinkQueue {
@@ -56,6 +59,13 @@ class LinkQueue {
   // Makes a waiting head due now (operator retry, partner recovered).
   void MakeDue(const std::string& message_id);
   void MakeAllDue();
+  // Bug fix (operator change racing an attempt): keeps a queued delivery
+  // that is not in flight from being taken, and MakeDue/MakeAllDue from
+  // making it due, until Unhold or Remove; it stays in its case's order, so
+  // the next delivery of its case keeps waiting too. Returns false if it is
+  // not queued or is in flight.
+  bool Hold(const std::string& message_id);
+  void Unhold(const std::string& message_id);
 
   // nullptr if not queued.
   const QueuedDelivery* Find(const std::string& message_id) const;
@@ -74,10 +84,18 @@ class LinkQueue {
   void Schedule(const std::string& case_ref);
   void Unschedule(const QueuedDelivery& delivery);
   void PromoteDue(absl::Time now);
+  void EndFlight(const std::string& case_ref);
 
   // Every queued delivery by message id; the case lists hold seqs.
   absl::flat_hash_map<std::string, QueuedDelivery> by_id_;
-  absl::flat_hash_map<std::string, std::map<int64_t, std::string>> cases_;
+  // A case's deliveries in order: (seq, message id), so two deliveries
+  // with the same seq (store and local numbering) never collide.
+  using CaseKey = std::pair<int64_t, std::string>;
+  using CaseFifo = std::set<CaseKey>;
+  absl::flat_hash_map<std::string, CaseFifo> cases_;
+  // Deliveries in flight per case: while one is, no other of the case is
+  // scheduled.
+  absl::flat_hash_map<std::string, int> cases_in_flight_;
   std::set<ReadyKey> ready_;
   std::set<WaitKey> waiting_;
   size_t in_flight_ = 0;
