@@ -202,7 +202,8 @@ struct InboundAnswer {
 };
 
 // Where a transport hands the messages it receives. Implemented by the
-// gateway (adapters/inbound_receiver.h wires it to the ingest pipeline).
+// gateway, which hands each one to the ingest pipeline
+// (Pipeline::AcceptInbound).
 class InboundReceiver {
  public:
   virtual ~InboundReceiver() = default;

@@ -12,6 +12,9 @@ namespace {
 
 constexpr char kDeliverRpc[] = "gw.v1.PartnerExchange/Deliver";
 constexpr char kErrorDomain[] = "gw.v1.PartnerExchange";
+// Where codecs put a google.rpc.ErrorInfo on an absl::Status (the type URL
+// of the message, as adapters/mm_mpf/mm_mpf_codec.h does).
+constexpr char kErrorInfoTypeUrl[] = "type.googleapis.com/google.rpc.ErrorInfo";
 
 // "payload.recipients[2]: ..." names its field before the first ": ".
 std::string FieldOf(absl::string_view message) {
@@ -32,6 +35,13 @@ std::string MessageIdOf(const grpc::CallbackServerContext& context) {
 std::string DecodeReason(const absl::Status& status) {
   if (std::string reason = ingest::ReasonOf(status); !reason.empty())
     return reason;
+  // A codec may state the reason as a google.rpc.ErrorInfo payload.
+  if (auto payload = status.GetPayload(kErrorInfoTypeUrl);
+      payload.has_value()) {
+    google::rpc::ErrorInfo info;
+    if (info.ParseFromString(std::string(*payload)) && !info.reason().empty())
+      return info.reason();
+  }
   const std::string field = FieldOf(status.message());
   if (field == "gw-message-id") return "MISSING_MESSAGE_ID";
   if (field == "envelope.payload_type") return "UNKNOWN_PAYLOAD_TYPE";
@@ -87,7 +97,7 @@ grpc::ServerUnaryReactor* PartnerExchangeService::Deliver(
   if (link == nullptr) {
     pipeline->AuditRefusal(
         *caller, {"PartnerExchange.Deliver", {}, ""},
-        ingest::WithReason(absl::FailedPreconditionError(absl::StrCat(
+        ingest::WithReason(absl::PermissionDeniedError(absl::StrCat(
                                "caller: no partner link is configured for ",
                                caller->agency, " at this gateway")),
                            "NOT_A_RECIPIENT"),

@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/crypto/certificate.h"
 #include "gateway/crypto/sha256.h"
@@ -80,6 +81,7 @@ absl::StatusOr<std::string> SubjectAttribute(X509* cert, int nid) {
 absl::StatusOr<std::unique_ptr<TrustStore>> TrustStore::Load(
     const policy::Policy& policy, const std::string& pki_dir) {
   std::unique_ptr<TrustStore> trust(new TrustStore());
+  absl::flat_hash_set<std::string> registered_key_ids;
   for (const auto& agency : policy.proto().agencies()) {
     auto anchor = std::make_unique<AgencyAnchor>();
     anchor->code = agency.code();
@@ -142,6 +144,19 @@ absl::StatusOr<std::unique_ptr<TrustStore>> TrustStore::Load(
         return absl::InvalidArgumentError(absl::StrCat(
             path, ": signing certificate subject O is not ", agency.code(),
             "; a key is registered to exactly one agency"));
+      }
+      // Issued by the agency's own CA, so a policy file cannot register a
+      // key the agency never certified.
+      if (X509_verify((*key)->certificate(), X509_get0_pubkey(ca.get())) != 1) {
+        ERR_clear_error();
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": signing certificate is not issued by ", ca_path));
+      }
+      if (!registered_key_ids.insert((*key)->key_id_hex()).second) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path,
+            ": this key is registered twice; a key belongs to exactly "
+            "one agency"));
       }
       anchor->signing_keys.push_back(*std::move(key));
     }

@@ -112,7 +112,9 @@ class Pipeline {
   //                    the sending gateway)
   //  PERMISSION_DENIED AUTHOR_AGENCY_MISMATCH, NOT_A_RECIPIENT
   //  ALREADY_EXISTS    DUPLICATE_ID_CONFLICT
-  //  UNIMPLEMENTED     a payload type this release does not take inbound yet
+  //  UNAVAILABLE       NOT_SUPPORTED_YET: a payload type of the catalogue
+  //                    this release does not take inbound yet (transient,
+  //                    so the peer keeps the message and retries)
   // REQUIRES: SetTrustStore() was called.
   void AcceptInbound(const identity::Principal& caller,
                      adapters::InboundMessage message,

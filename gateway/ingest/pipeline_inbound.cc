@@ -22,6 +22,9 @@ namespace {
 using gw::v1::CaseAlert;
 
 constexpr char kDeliverAction[] = "PartnerExchange.Deliver";
+// Who may author an alert: the role that may send one locally.
+constexpr char kAuthorRole[] = "investigator";
+constexpr char kGatewayRole[] = "gateway";
 
 bool IsMessageId(absl::string_view id) {
   static const std::regex* const kUuid = new std::regex(
@@ -52,7 +55,16 @@ void Pipeline::AcceptInbound(
   };
 
   if (trust_ == nullptr) {
-    return done(absl::InternalError("inbound path has no trust store"));
+    return refuse(absl::InternalError("inbound path has no trust store"),
+                  "INTERNAL");
+  }
+  if (caller.role != kGatewayRole) {
+    // Second line of defence behind the policy rule for Deliver: only a
+    // partner's gateway or system delivers.
+    return refuse(
+        absl::PermissionDeniedError(absl::StrCat(
+            "caller: role ", caller.role, " may not deliver partner messages")),
+        "NOT_A_RECIPIENT");
   }
   if (caller.agency != message.sender_agency) {
     return refuse(absl::PermissionDeniedError(
@@ -66,17 +78,23 @@ void Pipeline::AcceptInbound(
         "MISSING_MESSAGE_ID");
   }
   if (envelope.ByteSizeLong() > policy_->limits().max_message_bytes()) {
-    return refuse(absl::ResourceExhaustedError(absl::StrCat(
+    // Permanent (INVALID_ARGUMENT), unlike a local caller's
+    // RESOURCE_EXHAUSTED: a peer would resend the same bytes for ever.
+    return refuse(absl::InvalidArgumentError(absl::StrCat(
                       "envelope: ", envelope.ByteSizeLong(), " bytes, at most ",
                       policy_->limits().max_message_bytes())),
                   "FIELD_INVALID");
   }
   if (envelope.payload_type() != kCaseAlertPayloadType) {
     if (absl::StartsWith(envelope.payload_type(), "application/vnd.gw.v1.")) {
-      return refuse(absl::UnimplementedError(absl::StrCat(
+      // A type of the catalogue this release cannot take yet: transient
+      // (UNAVAILABLE), so the peer keeps it and retries, and raises its
+      // operator alarm, rather than dead-lettering a valid message.
+      return refuse(absl::UnavailableError(absl::StrCat(
                         "envelope.payload_type: ", envelope.payload_type(),
-                        " is not accepted inbound by this release yet")),
-                    "UNKNOWN_PAYLOAD_TYPE");
+                        " is not accepted inbound by this gateway release "
+                        "yet; keep it and retry after the upgrade")),
+                    "NOT_SUPPORTED_YET");
     }
     return refuse(absl::InvalidArgumentError(
                       "envelope.payload_type: not a gw.v1 payload type"),
@@ -90,12 +108,33 @@ void Pipeline::AcceptInbound(
                       "envelope.payload: does not parse as gw.v1.CaseAlert"),
                   "PAYLOAD_UNPARSEABLE");
   }
+  if (received.text_conversions_size() > 0) {
+    // Conversions are recorded by the gateway that made them, on receipt
+    // (partners/MM-MPF.md §5.6); a sender's claims would pass for ours.
+    return refuse(absl::InvalidArgumentError(
+                      "payload.text_conversions: must be empty; the receiving "
+                      "gateway records its own conversions"),
+                  "FIELD_INVALID");
+  }
   if (IsClientId(received.alert_id()))
     facts.object_ids.push_back("alert:" + received.alert_id());
   if (IsClientId(received.case_ref()))
     facts.object_ids.push_back("case:" + received.case_ref());
 
-  // 1. The author: a user of the origin agency, by certificate and key.
+  // An exact resend of a message accepted before is answered with the
+  // first receipt (partners/README.md §2.2) even if a certificate expired or
+  // was revoked since: its signatures were verified when it was accepted,
+  // and are checked here as of the alert's creation.
+  auto known_digest =
+      store_->InboundMessageDigest(message.sender_agency, message.message_id);
+  const bool exact_resend =
+      known_digest.ok() && *known_digest == message.received_sha256;
+  const absl::Time checked_at = exact_resend && received.has_created_at()
+                                    ? util::FromTimestamp(received.created_at())
+                                    : now;
+
+  // 1. The author: an investigator of the origin agency, by certificate and
+  //    key.
   if (envelope.signatures_size() < 2) {
     return refuse(absl::InvalidArgumentError(
                       "envelope.signatures: want the author's signature and "
@@ -103,7 +142,7 @@ void Pipeline::AcceptInbound(
                   "SIGNATURE_INVALID");
   }
   const gw::v1::Signature& author_sig = envelope.signatures(0);
-  auto author = trust_->AuthenticateDer(author_sig.cert_der(), now);
+  auto author = trust_->AuthenticateDer(author_sig.cert_der(), checked_at);
   if (!author.ok()) {
     return refuse(
         absl::UnauthenticatedError(absl::StrCat(
@@ -123,6 +162,16 @@ void Pipeline::AcceptInbound(
                       " may deliver only its own agency's messages")),
                   "AUTHOR_AGENCY_MISMATCH");
   }
+  if (author->role != kAuthorRole) {
+    // The sending gateway's own certificate (or a liaison's) must not stand
+    // in for an author: an investigator's key plus the gateway's
+    // (CONTRACT.md §3).
+    return refuse(absl::UnauthenticatedError(absl::StrCat(
+                      "envelope.signatures[0]: the author's certificate has "
+                      "role ",
+                      author->role, "; alerts are authored by investigators")),
+                  "SIGNATURE_INVALID");
+  }
   if (author->user != received.originator()) {
     return refuse(absl::PermissionDeniedError(
                       "payload.originator: is not the author's user id"),
@@ -139,13 +188,19 @@ void Pipeline::AcceptInbound(
   for (int i = 1; i < envelope.signatures_size(); ++i) {
     const crypto::Verifier* key =
         trust_->FindSigningKey(caller.agency, envelope.signatures(i).keyid());
-    if (key == nullptr) continue;
+    if (key == nullptr) {
+      // Every signature is the author's or the sending gateway's; any other
+      // signer is refused (CONTRACT.md §3).
+      return refuse(absl::UnauthenticatedError(absl::StrCat(
+                        "envelope.signatures[", i,
+                        "].keyid: not a key registered to ", caller.agency)),
+                    "SIGNATURE_INVALID");
+    }
     if (absl::Status s = crypto::VerifyEnvelopeSignature(envelope, i, *key);
         !s.ok()) {
       return refuse(s, "SIGNATURE_INVALID");
     }
     gateway_index = i;
-    break;
   }
   if (gateway_index < 0) {
     return refuse(absl::UnauthenticatedError(absl::StrCat(
@@ -158,14 +213,17 @@ void Pipeline::AcceptInbound(
   CaseAlert alert = received;
   if (message.converted_payload.has_value() &&
       !alert.ParseFromString(*message.converted_payload)) {
-    return done(
-        absl::InternalError("the adapter's converted payload does not parse"));
+    return refuse(
+        absl::InternalError("the adapter's converted payload does not parse"),
+        "INTERNAL");
   }
   if (alert.alert_id() != received.alert_id() ||
       alert.case_ref() != received.case_ref() ||
-      alert.origin_agency() != received.origin_agency()) {
-    return done(
-        absl::InternalError("the adapter's conversion changed an identifier"));
+      alert.origin_agency() != received.origin_agency() ||
+      alert.recipients_size() != received.recipients_size()) {
+    return refuse(
+        absl::InternalError("the adapter's conversion changed an identifier"),
+        "INTERNAL");
   }
   if (absl::Status s = ValidateCaseAlert(alert, *policy_, now); !s.ok()) {
     return refuse(s, "FIELD_INVALID");
@@ -195,11 +253,9 @@ void Pipeline::AcceptInbound(
       absl::StrCat("inbound ", CaseAlert::Kind_Name(alert.kind()), " from ",
                    caller.agency, ", author ", author->agency, "/",
                    author->role, ", gateway signature ", gateway_index));
-  write->op = std::move(accept);
 
-  // The conversion's own record (MM-MPF.md §5.6): field paths and digests,
-  // never text.
-  std::unique_ptr<store::Write> converted;
+  // The conversion's own record (MM-MPF.md §5.6), in the same transaction:
+  // field paths and digests, never text.
   if (message.converted_payload.has_value()) {
     std::vector<std::string> fields;
     for (const auto& conversion : alert.text_conversions())
@@ -213,14 +269,12 @@ void Pipeline::AcceptInbound(
         absl::StrCat("Zawgyi-my converted ", absl::StrJoin(fields, ", "),
                      "; converted payload sha256 ",
                      crypto::Sha256Hex(*message.converted_payload)));
-    converted = std::make_unique<store::Write>();
-    converted->op = store::AppendAudit{std::move(entry)};
+    accept.more_audit.push_back(std::move(entry));
   }
+  write->op = std::move(accept);
 
   writer_->Submit(
-      std::move(write), [this, caller, facts, done,
-                         converted = std::shared_ptr<store::Write>(
-                             std::move(converted))](store::Write& w) mutable {
+      std::move(write), [this, caller, facts, done](store::Write& w) mutable {
         store::WriteResult& result = w.result;
         if (!result.status.ok()) {
           if (absl::IsAlreadyExists(result.status) ||
@@ -233,10 +287,6 @@ void Pipeline::AcceptInbound(
                                 [done](absl::Status s) { done(std::move(s)); });
           }
           return done(result.status);
-        }
-        if (converted != nullptr && !result.duplicate) {
-          auto write = std::make_unique<store::Write>(std::move(*converted));
-          writer_->Submit(std::move(write), [](store::Write&) {});
         }
         if (result.case_status.has_value() && !result.duplicate)
           watchers_->Publish(*result.case_status);
