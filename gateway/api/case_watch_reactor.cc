@@ -12,13 +12,23 @@ CaseWatchReactor::CaseWatchReactor(grpc::CallbackServerContext* context,
                                    const workflow::Queries* queries,
                                    ingest::CaseWatchers* watchers)
     : watchers_(watchers) {
+  {
+    absl::MutexLock lock(&mu_);
+    refusal_pending_ = true;
+  }
   auto caller = gate->Admit(*context, "gw.v1.CaseService/WatchCase",
                             [this](const grpc::Status& s) {
-                              absl::MutexLock lock(&mu_);
-                              finished_ = true;
-                              Finish(s);
+                              {
+                                absl::MutexLock lock(&mu_);
+                                refusal_pending_ = false;
+                              }
+                              FinishOnce(s);
                             });
   if (!caller) return;
+  {
+    absl::MutexLock lock(&mu_);
+    refusal_pending_ = false;
+  }
   caller_ = *std::move(caller);
   const std::string case_ref = request.case_ref();
   // Subscribe before reading, so no change between the read and the
@@ -31,13 +41,19 @@ CaseWatchReactor::CaseWatchReactor(grpc::CallbackServerContext* context,
   if (!now.ok()) {
     watchers_->Unsubscribe(subscription_);
     subscription_ = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      refusal_pending_ = true;
+    }
     gate->pipeline()->AuditRefusal(
         caller_,
         {"CaseService.WatchCase", {"case:" + case_ref.substr(0, 128)}, ""},
         now.status(), [this](absl::Status s) {
-          absl::MutexLock lock(&mu_);
-          finished_ = true;
-          Finish(ToGrpcStatus(s));
+          {
+            absl::MutexLock lock(&mu_);
+            refusal_pending_ = false;
+          }
+          FinishOnce(ToGrpcStatus(s));
         });
     return;
   }
@@ -65,25 +81,36 @@ void CaseWatchReactor::StartNextWriteLocked() {
 }
 
 void CaseWatchReactor::OnWriteDone(bool ok) {
-  absl::MutexLock lock(&mu_);
-  writing_ = false;
-  if (!ok) {
-    // The stream is broken (caller gone); OnCancel/OnDone follow.
-    if (!finished_) {
-      finished_ = true;
-      Finish(grpc::Status::CANCELLED);
+  {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (ok) {
+      if (!finished_) StartNextWriteLocked();
+      return;
     }
-    return;
   }
-  if (!finished_) StartNextWriteLocked();
+  // The stream is broken (caller gone); OnCancel/OnDone follow.
+  FinishOnce(grpc::Status::CANCELLED);
 }
 
 void CaseWatchReactor::OnCancel() {
-  absl::MutexLock lock(&mu_);
-  if (!finished_) {
-    finished_ = true;
-    Finish(grpc::Status::CANCELLED);
+  {
+    absl::MutexLock lock(&mu_);
+    // The pending refusal's callback finishes the stream; finishing now
+    // would let OnDone delete this before that callback runs.
+    if (refusal_pending_) return;
   }
+  FinishOnce(grpc::Status::CANCELLED);
+}
+
+void CaseWatchReactor::FinishOnce(const grpc::Status& status) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (finished_) return;
+    finished_ = true;
+  }
+  // Outside mu_: once finished, OnDone may delete this at any moment.
+  Finish(status);
 }
 
 void CaseWatchReactor::OnDone() {

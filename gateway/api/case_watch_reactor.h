@@ -37,6 +37,8 @@ class CaseWatchReactor final
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
+  // Finishes with `status` unless already finished.
+  void FinishOnce(const grpc::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // Queues `status` if it is newer than what was sent; starts a write if
@@ -50,6 +52,9 @@ class CaseWatchReactor final
 
   absl::Mutex mu_;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  // A refusal is being audited; its callback finishes the stream, so a
+  // cancellation meanwhile must not (this must outlive that callback).
+  bool refusal_pending_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   int sent_history_size_ ABSL_GUARDED_BY(mu_) = -1;
   std::optional<gw::v1::CaseStatus> pending_ ABSL_GUARDED_BY(mu_);

@@ -61,11 +61,22 @@ DeliveryWatchReactor::DeliveryWatchReactor(
     const gw::v1::WatchDeliveriesRequest& request, const Gatekeeper* gate,
     const workflow::Queries* queries, delivery::DeliveryWatchers* watchers)
     : alert_id_(request.alert_id()), watchers_(watchers) {
-  auto caller = gate->Admit(*context, kRpc, [this](const grpc::Status& s) {
+  {
     absl::MutexLock lock(&mu_);
-    FinishLocked(s);
+    refusal_pending_ = true;
+  }
+  auto caller = gate->Admit(*context, kRpc, [this](const grpc::Status& s) {
+    {
+      absl::MutexLock lock(&mu_);
+      refusal_pending_ = false;
+    }
+    FinishOnce(s);
   });
   if (!caller) return;
+  {
+    absl::MutexLock lock(&mu_);
+    refusal_pending_ = false;
+  }
   caller_ = *std::move(caller);
   // Subscribe before reading, so no change between the read and the
   // subscription is missed; what arrives before the caller is cleared waits
@@ -86,12 +97,16 @@ DeliveryWatchReactor::DeliveryWatchReactor(
     {
       absl::MutexLock lock(&mu_);
       held_.clear();
+      refusal_pending_ = true;
     }
     gate->pipeline()->AuditRefusal(
         caller_, {kAction, {"alert:" + alert_id_.substr(0, 128)}, ""},
         record.status(), [this](absl::Status s) {
-          absl::MutexLock lock(&mu_);
-          FinishLocked(ToGrpcStatus(s));
+          {
+            absl::MutexLock lock(&mu_);
+            refusal_pending_ = false;
+          }
+          FinishOnce(ToGrpcStatus(s));
         });
     return;
   }
@@ -142,28 +157,43 @@ void DeliveryWatchReactor::StartNextWriteLocked() {
   StartWrite(&in_flight_);
 }
 
-void DeliveryWatchReactor::FinishLocked(const grpc::Status& status) {
-  if (finished_) return;
+bool DeliveryWatchReactor::FinishLocked() {
+  if (finished_) return false;
   finished_ = true;
   queue_.clear();
   held_.clear();
+  return true;
+}
+
+void DeliveryWatchReactor::FinishOnce(const grpc::Status& status) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!FinishLocked()) return;
+  }
   Finish(status);
 }
 
 void DeliveryWatchReactor::OnWriteDone(bool ok) {
-  absl::MutexLock lock(&mu_);
-  writing_ = false;
-  if (!ok) {
-    // The stream is broken (caller gone); OnCancel/OnDone follow.
-    FinishLocked(grpc::Status::CANCELLED);
-    return;
+  {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (ok) {
+      StartNextWriteLocked();
+      return;
+    }
   }
-  StartNextWriteLocked();
+  // The stream is broken (caller gone); OnCancel/OnDone follow.
+  FinishOnce(grpc::Status::CANCELLED);
 }
 
 void DeliveryWatchReactor::OnCancel() {
-  absl::MutexLock lock(&mu_);
-  FinishLocked(grpc::Status::CANCELLED);
+  {
+    absl::MutexLock lock(&mu_);
+    // The pending refusal's callback finishes the stream; finishing now
+    // would let OnDone delete this before that callback runs.
+    if (refusal_pending_) return;
+  }
+  FinishOnce(grpc::Status::CANCELLED);
 }
 
 void DeliveryWatchReactor::OnDone() {

@@ -65,8 +65,11 @@ class DeliveryWatchReactor final
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CoalesceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StartNextWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void FinishLocked(const grpc::Status& status)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Marks the stream finished; true if the caller must now call Finish()
+  // (outside mu_: once finished, OnDone may delete this at any moment).
+  bool FinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Finishes with `status` unless already finished.
+  void FinishOnce(const grpc::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
 
   identity::Principal caller_;
   std::string alert_id_;
@@ -75,6 +78,9 @@ class DeliveryWatchReactor final
 
   absl::Mutex mu_;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  // A refusal is being audited; its callback finishes the stream, so a
+  // cancellation meanwhile must not (this must outlive that callback).
+  bool refusal_pending_ ABSL_GUARDED_BY(mu_) = false;
   // True once the caller is known to be the origin agency and the snapshot
   // is queued; until then, published events wait in held_.
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
