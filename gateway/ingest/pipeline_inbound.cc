@@ -122,9 +122,10 @@ void Pipeline::AcceptInbound(
     facts.object_ids.push_back("case:" + received.case_ref());
 
   // An exact resend of a message accepted before is answered with the
-  // first receipt (partners/README.md §2.2) even if a certificate expired or
-  // was revoked since: its signatures were verified when it was accepted,
-  // and are checked here as of the alert's creation.
+  // first receipt (partners/README.md §2.2) even if a certificate has
+  // expired since: its signatures were verified when it was accepted, and
+  // are checked here as of the alert's creation. (A certificate revoked
+  // since is still refused: the CRL is today's.)
   auto known_digest =
       store_->InboundMessageDigest(message.sender_agency, message.message_id);
   const bool exact_resend =
