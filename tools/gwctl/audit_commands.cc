@@ -34,18 +34,6 @@ using Stub = gw::v1::AuditService::Stub;
 
 constexpr absl::Duration kProgressAfter = absl::Seconds(2);
 
-int ReportFailure(const RunContext& context, const Invocation& invocation,
-                  const grpc::Status& status, Operation operation,
-                  const std::string& object_id) {
-  FailedCall call;
-  call.operation = operation;
-  call.object_id = object_id;
-  call.server = invocation.global.server;
-  call.timeout = invocation.global.timeout;
-  *context.err << ErrorSentence(status, call) << "\n";
-  return ExitCodeFor(status.error_code());
-}
-
 // "gwctl: the log was altered: <what>; ..." and exit 1.
 int LogAltered(const RunContext& context, absl::string_view what,
                const std::string& state_path) {

@@ -14,21 +14,6 @@
 #include "tools/gwctl/signed_envelope.h"
 
 namespace gw::gwctl {
-namespace {
-
-int ReportFailure(const RunContext& context, const Invocation& invocation,
-                  const grpc::Status& status, Operation operation,
-                  const std::string& object_id) {
-  FailedCall call;
-  call.operation = operation;
-  call.object_id = object_id;
-  call.server = invocation.global.server;
-  call.timeout = invocation.global.timeout;
-  *context.err << ErrorSentence(status, call) << "\n";
-  return ExitCodeFor(status.error_code());
-}
-
-}  // namespace
 
 int RunCaseGet(const Invocation& invocation, const RunContext& context) {
   const std::string& case_ref = invocation.args[0];

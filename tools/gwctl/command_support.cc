@@ -15,6 +15,18 @@
 
 namespace gw::gwctl {
 
+int ReportFailure(const RunContext& context, const Invocation& invocation,
+                  const grpc::Status& status, Operation operation,
+                  const std::string& object_id) {
+  FailedCall call;
+  call.operation = operation;
+  call.object_id = object_id;
+  call.server = invocation.global.server;
+  call.timeout = invocation.global.timeout;
+  *context.err << ErrorSentence(status, call) << "\n";
+  return ExitCodeFor(status.error_code());
+}
+
 int UsageError(const RunContext& context, absl::string_view command,
                absl::string_view problem) {
   *context.err << "gwctl: " << problem << "; run 'gwctl"

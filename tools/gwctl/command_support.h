@@ -19,7 +19,9 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
 #include "gw/v1/receipt.pb.h"
+#include "tools/gwctl/error_sentence.h"
 #include "tools/gwctl/exit_code.h"
 #include "tools/gwctl/identity.h"
 #include "tools/gwctl/invocation.h"
@@ -30,6 +32,12 @@ namespace gw::gwctl {
 // returns kExitUsage.
 int UsageError(const RunContext& context, absl::string_view command,
                absl::string_view problem);
+
+// Prints the one-sentence explanation of a failed call (ErrorSentence) of
+// `operation` on `object_id` to this gateway, and returns its exit code.
+int ReportFailure(const RunContext& context, const Invocation& invocation,
+                  const grpc::Status& status, Operation operation,
+                  const std::string& object_id);
 
 // The user's certificate, key and subject; nullopt after printing why not
 // (and setting *exit_code).

@@ -17,21 +17,6 @@
 #include "tools/gwctl/readable_output.h"
 
 namespace gw::gwctl {
-namespace {
-
-int ReportFailure(const RunContext& context, const Invocation& invocation,
-                  const grpc::Status& status, Operation operation,
-                  const std::string& object_id) {
-  FailedCall call;
-  call.operation = operation;
-  call.object_id = object_id;
-  call.server = invocation.global.server;
-  call.timeout = invocation.global.timeout;
-  *context.err << ErrorSentence(status, call) << "\n";
-  return ExitCodeFor(status.error_code());
-}
-
-}  // namespace
 
 int RunDeliveryList(const Invocation& invocation, const RunContext& context) {
   int exit_code = kExitOk;
