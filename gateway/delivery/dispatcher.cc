@@ -134,6 +134,7 @@ absl::Status Dispatcher::Start() {
     next_seq_ = std::max(next_seq_, row.seq + 1);
     if (FindLink(row.delivery.recipient()) == nullptr) {
       ++unrouted[row.delivery.recipient()];
+      NoteUnrouted(row);
       continue;
     }
     Enqueue(row);
@@ -213,12 +214,37 @@ void Dispatcher::OnBatchCommitted(absl::Span<store::Write* const> batch) {
       // in commit order, so local sequence numbers follow the store's.
       row.seq = next_seq_++;
       Link* link = FindLink(row.delivery.recipient());
-      if (link == nullptr) continue;
+      if (link == nullptr) {
+        NoteUnrouted(row);
+        continue;
+      }
       Enqueue(row);
       if (std::find(touched.begin(), touched.end(), link) == touched.end())
         touched.push_back(link);
     }
     for (Link* link : touched) Pump(*link);
+  });
+}
+
+void Dispatcher::NoteUnrouted(const store::DeliveryRow& row) {
+  // Said on the delivery itself, so GetAlert and WatchDeliveries tell the
+  // investigator why it waits, not only the operator's log.
+  const std::string reason = absl::StrCat(
+      "waiting: no partner link is configured for ", row.delivery.recipient(),
+      " at this gateway (policies/partners.textproto)");
+  if (row.delivery.state() != gw::v1::Delivery::QUEUED ||
+      row.delivery.reason() == reason) {
+    return;
+  }
+  store::UpdateDelivery update;
+  update.message_id = row.delivery.message_id();
+  update.at = options_.clock();
+  update.delivery = row.delivery;
+  update.delivery.set_reason(reason);
+  const std::string alert_id = row.alert_id;
+  Write(std::move(update), [this, alert_id](store::WriteResult& result) {
+    if (result.status.ok() && result.delivery.has_value())
+      Publish(alert_id, result.delivery->delivery);
   });
 }
 

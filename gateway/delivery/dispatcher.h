@@ -30,8 +30,9 @@
 //    tried at once rather than at the end of their backoff.
 //  * Every change is published to WatchDeliveries (DeliveryWatchers) once
 //    durable; SENT (not stored) when an attempt starts.
-//  * Deliveries to an agency with no partner link stay QUEUED (and are
-//    reported once at start); they go when a link is configured.
+//  * Deliveries to an agency with no partner link stay QUEUED, with a
+//    reason saying so (and are reported once at start); they go when a
+//    link is configured.
 // Threading: one Boost.Asio thread owns all delivery state; public methods
 // post to it and may be called from any thread. Store writes go through the
 // ingest Writer (the one writer thread).
@@ -115,6 +116,9 @@ class Dispatcher final : public DeliveryOperations {
 
   // All private methods run on the dispatcher thread.
   void Enqueue(const store::DeliveryRow& row);
+  // Records on a QUEUED delivery that no partner link reaches its
+  // recipient (no audit entry: nothing happened to it).
+  void NoteUnrouted(const store::DeliveryRow& row);
   void Pump(Link& link);
   void ArmTimer(Link& link);
   // False if no attempt started (the dispatcher is stopping).

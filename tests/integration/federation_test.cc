@@ -234,6 +234,7 @@ TEST_F(FederationTest, PeerAcknowledgesWithAReceiptThatVerifiesAgainstItsKey) {
   for (const auto& d : record.deliveries()) {
     if (d.recipient() == "TH-RTP") {
       EXPECT_EQ(d.state(), v1::Delivery::QUEUED);
+      EXPECT_THAT(d.reason(), HasSubstr("no partner link is configured"));
     }
   }
 }

@@ -1459,9 +1459,13 @@ TEST_F(DispatcherTest, RecipientWithoutALinkStaysQueued) {
       Accept("A-1", "CASE-1", {kUnlinked, kPartner});
   ASSERT_TRUE(WaitForState(IdTo(record, kPartner), Delivery::ACKNOWLEDGED));
   Barrier();
+  WriterBarrier();
   const Delivery unlinked = Stored(IdTo(record, kUnlinked));
   EXPECT_EQ(unlinked.state(), Delivery::QUEUED);
   EXPECT_EQ(unlinked.attempts(), 0u);
+  // The investigator can read why it waits.
+  EXPECT_THAT(unlinked.reason(),
+              HasSubstr("no partner link is configured for MM-MPF"));
   for (const auto& [agency, p] : partners_) {
     for (const SentMessage& s : p->sends())
       EXPECT_NE(s.message_id, IdTo(record, kUnlinked)) << agency;
