@@ -23,12 +23,18 @@
 #include "gw/v1/alert.grpc.pb.h"
 #include "gw/v1/delivery.grpc.pb.h"
 #include "test_pki.h"
+#include "tests/unit/tools/gwctl/command_usage_cases.h"
 #include "tools/gwctl/delivery_output.h"
 #include "tools/gwctl/exit_code.h"
 #include "tools/gwctl/gwctl.h"
 
 namespace gw::gwctl {
 namespace {
+
+using usage_test::GwctlHelpTest;
+using usage_test::GwctlUsageTest;
+using usage_test::HelpCase;
+using usage_test::UsageCase;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -586,33 +592,8 @@ TEST_F(DeliveryCommandsTest, WatchOfAnUnknownAlertHintsAtTheSender) {
   EXPECT_THAT(r.err, HasSubstr("only the agency that sent the alert"));
 }
 
-struct UsageCase {
-  std::string name;
-  std::vector<std::string> args;
-  std::string want_err;
-};
-
-void PrintTo(const UsageCase& c, std::ostream* os) { *os << c.name; }
-
-class DeliveryUsageTest : public ::testing::TestWithParam<UsageCase> {};
-
-TEST_P(DeliveryUsageTest, IsExitTwoWithOneSentence) {
-  std::ostringstream out;
-  std::ostringstream err;
-  RunContext context;
-  context.out = &out;
-  context.err = &err;
-  context.local_zone = absl::UTCTimeZone();
-  EXPECT_EQ(RunGwctl(GetParam().args, context), kExitUsage);
-  EXPECT_EQ(out.str(), "");
-  const std::string sentence = err.str();
-  EXPECT_THAT(sentence, StartsWith("gwctl: "));
-  EXPECT_THAT(sentence, HasSubstr(GetParam().want_err));
-  EXPECT_EQ(std::count(sentence.begin(), sentence.end(), '\n'), 1);
-}
-
 INSTANTIATE_TEST_SUITE_P(
-    DeliveryCommandsTest, DeliveryUsageTest,
+    DeliveryCommandsTest, GwctlUsageTest,
     ::testing::Values(
         UsageCase{"DeliveryAlone",
                   {"delivery"},
@@ -646,30 +627,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "watch-deliveries does not take --state"}),
     [](const auto& info) { return info.param.name; });
 
-struct HelpCase {
-  std::string name;
-  std::vector<std::string> args;
-  std::string want;
-};
-
-void PrintTo(const HelpCase& c, std::ostream* os) { *os << c.name; }
-
-class DeliveryHelpTest : public ::testing::TestWithParam<HelpCase> {};
-
-TEST_P(DeliveryHelpTest, PrintsHelpWithExamplesAndExitsZero) {
-  std::ostringstream out;
-  std::ostringstream err;
-  RunContext context;
-  context.out = &out;
-  context.err = &err;
-  EXPECT_EQ(RunGwctl(GetParam().args, context), kExitOk);
-  EXPECT_EQ(err.str(), "");
-  EXPECT_THAT(out.str(), HasSubstr(GetParam().want));
-  EXPECT_THAT(out.str(), HasSubstr("Examples:"));
-}
-
 INSTANTIATE_TEST_SUITE_P(
-    DeliveryCommandsTest, DeliveryHelpTest,
+    DeliveryCommandsTest, GwctlHelpTest,
     ::testing::Values(
         HelpCase{"TopListsWatch", {"--help"}, "watch-deliveries ALERT_ID"},
         HelpCase{"TopListsDelivery", {"--help"}, "delivery cancel MESSAGE_ID"},

@@ -41,11 +41,17 @@
 #include "gw/v1/case.grpc.pb.h"
 #include "test_pki.h"
 #include "tests/unit/gateway/audit/memory_node_reader.h"
+#include "tests/unit/tools/gwctl/command_usage_cases.h"
 #include "tools/gwctl/exit_code.h"
 #include "tools/gwctl/receipt_file.h"
 
 namespace gw::gwctl {
 namespace {
+
+using usage_test::GwctlHelpTest;
+using usage_test::GwctlUsageTest;
+using usage_test::HelpCase;
+using usage_test::UsageCase;
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -1111,31 +1117,6 @@ TEST_F(GwctlTest, AuditSearchPrintsATableAndFollowsPages) {
   EXPECT_EQ(none.out, "No audit entries.\n");
 }
 
-struct UsageCase {
-  std::string name;
-  std::vector<std::string> args;
-  std::string want_err;
-};
-
-void PrintTo(const UsageCase& c, std::ostream* os) { *os << c.name; }
-
-class GwctlUsageTest : public ::testing::TestWithParam<UsageCase> {};
-
-TEST_P(GwctlUsageTest, IsExitTwoWithOneSentence) {
-  std::ostringstream out;
-  std::ostringstream err;
-  RunContext context;
-  context.out = &out;
-  context.err = &err;
-  context.local_zone = absl::UTCTimeZone();
-  EXPECT_EQ(RunGwctl(GetParam().args, context), kExitUsage);
-  EXPECT_EQ(out.str(), "");
-  const std::string sentence = err.str();
-  EXPECT_THAT(sentence, StartsWith("gwctl: "));
-  EXPECT_THAT(sentence, HasSubstr(GetParam().want_err));
-  EXPECT_EQ(std::count(sentence.begin(), sentence.end(), '\n'), 1);
-}
-
 INSTANTIATE_TEST_SUITE_P(
     GwctlTest, GwctlUsageTest,
     ::testing::Values(
@@ -1202,28 +1183,6 @@ INSTANTIATE_TEST_SUITE_P(
                   {"get-alert", "A", "--receipt", "f"},
                   "get-alert does not take --receipt"}),
     [](const auto& info) { return info.param.name; });
-
-struct HelpCase {
-  std::string name;
-  std::vector<std::string> args;
-  std::string want;
-};
-
-void PrintTo(const HelpCase& c, std::ostream* os) { *os << c.name; }
-
-class GwctlHelpTest : public ::testing::TestWithParam<HelpCase> {};
-
-TEST_P(GwctlHelpTest, PrintsHelpWithExamplesAndExitsZero) {
-  std::ostringstream out;
-  std::ostringstream err;
-  RunContext context;
-  context.out = &out;
-  context.err = &err;
-  EXPECT_EQ(RunGwctl(GetParam().args, context), kExitOk);
-  EXPECT_EQ(err.str(), "");
-  EXPECT_THAT(out.str(), HasSubstr(GetParam().want));
-  EXPECT_THAT(out.str(), HasSubstr("Examples:"));
-}
 
 INSTANTIATE_TEST_SUITE_P(
     GwctlTest, GwctlHelpTest,
