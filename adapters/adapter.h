@@ -167,6 +167,14 @@ struct InboundMessage {
   // The partner's original bytes and signature, kept as evidence (empty for
   // native peers, whose envelope is the evidence).
   std::string evidence;
+  // Links whose partners sign their own format instead of DSSE (TH-RTP,
+  // LA-MPS, KH-CNP, VN-MPS; partners/README.md §2.6): the key id of the
+  // partner's link signature, which Decode verified over `evidence` with a
+  // key the AdapterContext registered to `sender_agency`. The envelope then
+  // carries no signature; the ingest pipeline checks that this key is still
+  // registered to the sender and countersigns as the receiving gateway.
+  // Empty for DSSE links, whose envelope signatures the pipeline verifies.
+  std::string link_key_id;
 };
 
 class Codec {
@@ -196,9 +204,29 @@ class Codec {
 // The gateway's answer to one inbound message, for the transport to send
 // back in the partner's format.
 struct InboundAnswer {
-  // OK with the gateway's receipt, or the refusal.
+  // OK with the gateway's receipt, or the refusal (from Codec::Decode or
+  // the ingest pipeline; its reason code is error_reason.h's payload).
   absl::Status status;
   std::optional<gw::v1::Receipt> receipt;
+  // OK answers only: the message is an exact resend of one already
+  // accepted, and `receipt` is the first receipt (same received_at).
+  bool duplicate = false;
+};
+
+// Links on which the partner calls the gateway answer in the partner's own
+// format (an AK/NK frame, an .ack file, a signed HTTP response). Codecs of
+// those links implement this too; native peers answer with gRPC statuses
+// and do not.
+class AnswerEncoder {
+ public:
+  virtual ~AnswerEncoder() = default;
+  // The partner-format answer to `received` (exactly what Decode was
+  // given). Returns nullopt when the ICD prescribes no answer at all (e.g.
+  // LA-MPS: a message signed with an unknown key is held without an .ack;
+  // a conflicting reuse of a message id keeps the earlier .ack).
+  [[nodiscard]] virtual absl::StatusOr<std::optional<PartnerMessage>>
+  EncodeAnswer(const std::string& sender_agency, const PartnerMessage& received,
+               const InboundAnswer& answer) const = 0;
 };
 
 // Where a transport hands the messages it receives. Implemented by the
@@ -244,6 +272,11 @@ class Adapter {
   virtual Transport& transport() = 0;
   // How many Sends the dispatcher may have outstanding on this link.
   virtual int max_in_flight() const = 0;
+  // How the gateway answers inbound messages on this link in the partner's
+  // format; nullptr for links whose answers are gRPC statuses (native
+  // peers). The gateway's InboundReceiver uses it for every message the
+  // transport hands over.
+  virtual const AnswerEncoder* answer_encoder() const { return nullptr; }
 };
 
 }  // namespace gw::adapters

@@ -116,13 +116,13 @@ grpc::ServerUnaryReactor* PartnerExchangeService::Deliver(
         finish);
     return reactor;
   }
-  pipeline->AcceptInbound(
-      *caller, *std::move(inbound),
-      [reactor, receipt, finish](absl::StatusOr<gw::v1::Receipt> result) {
-        if (!result.ok()) return finish(result.status());
-        *receipt = *std::move(result);
-        reactor->Finish(grpc::Status::OK);
-      });
+  pipeline->AcceptInbound(*caller, *std::move(inbound),
+                          [reactor, receipt, finish](
+                              absl::StatusOr<ingest::InboundAccepted> result) {
+                            if (!result.ok()) return finish(result.status());
+                            *receipt = std::move(result->receipt);
+                            reactor->Finish(grpc::Status::OK);
+                          });
   return reactor;
 }
 

@@ -65,6 +65,15 @@ struct AuditFacts {
 
 // The case after a status update and the gateway's receipt for the update
 // (absent only if the audit log could not issue one).
+// What AcceptInbound answers when it accepts a partner's message.
+struct InboundAccepted {
+  // This gateway's signed receipt (the first one for an exact resend).
+  gw::v1::Receipt receipt;
+  // The partner resent a message it had delivered before: the same
+  // (sender, message id) with the same digest (partners/README.md §2.2).
+  bool duplicate = false;
+};
+
 struct CaseUpdateResult {
   gw::v1::CaseStatus status;
   std::optional<gw::v1::Receipt> receipt;
@@ -90,11 +99,20 @@ class Pipeline {
   // A message a partner delivered through its adapter (adapters/adapter.h),
   // e.g. a peer gateway's PartnerExchange.Deliver (partners/MM-MPF.md §6):
   //  * the caller is a `gateway` of message.sender_agency;
-  //  * the author's signature (signatures[0]) is by a certificate that the
-  //    trust store accepts for the agency the payload names as its origin,
-  //    whose CN is the payload's originator, and it verifies;
-  //  * another signature is by a key registered to the sending agency
-  //    (policies/ signing_cert_files) and verifies;
+  //  * DSSE links (message.link_key_id empty):
+  //    - the author's signature (signatures[0]) is by a certificate that
+  //      the trust store accepts for the agency the payload names as its
+  //      origin, whose CN is the payload's originator, and it verifies;
+  //    - another signature is by a key registered to the sending agency
+  //      (policies/ signing_cert_files) and verifies;
+  //  * links whose partner signs its own format (TH-RTP, LA-MPS, KH-CNP,
+  //    VN-MPS; message.link_key_id set): the adapter verified the partner's
+  //    signature over message.evidence; the key must still be registered
+  //    to the sending agency (else UNAVAILABLE UNKNOWN_KEY: transient, the
+  //    partner keeps the message and retries until an operator registers
+  //    the key, partners/README.md §2.6), the envelope carries no
+  //    signature, and the payload's origin is the sending agency. The
+  //    evidence is stored with the record;
   //  * the payload (as converted by the adapter, if it converted text) is
   //    validated like a local one, and this gateway's agency is among its
   //    recipients;
@@ -114,11 +132,12 @@ class Pipeline {
   //  ALREADY_EXISTS    DUPLICATE_ID_CONFLICT
   //  UNAVAILABLE       NOT_SUPPORTED_YET: a payload type of the catalogue
   //                    this release does not take inbound yet (transient,
-  //                    so the peer keeps the message and retries)
+  //                    so the peer keeps the message and retries);
+  //                    UNKNOWN_KEY (link signatures, above)
   // REQUIRES: SetTrustStore() was called.
   void AcceptInbound(const identity::Principal& caller,
                      adapters::InboundMessage message,
-                     std::function<void(absl::StatusOr<gw::v1::Receipt>)> done);
+                     std::function<void(absl::StatusOr<InboundAccepted>)> done);
 
   // The trust store that vouches for inbound authors and registered keys.
   // Not owned; must outlive the pipeline. Call before serving.
@@ -157,6 +176,12 @@ class Pipeline {
   absl::Status CheckAlert(const identity::Principal& caller,
                           const gw::v1::CaseAlert& alert, absl::Time now,
                           std::string* reason) const;
+
+  // AcceptInbound's checks for a message the adapter verified by the
+  // partner's link signature (message.link_key_id set).
+  absl::Status CheckLinkSignature(const identity::Principal& caller,
+                                  const adapters::InboundMessage& message,
+                                  const gw::v1::CaseAlert& payload) const;
 
   absl::Status CheckCaseUpdate(const identity::Principal& caller,
                                const gw::v1::CaseStatus& update) const;

@@ -40,9 +40,44 @@ absl::Status Reason(absl::Status status, absl::string_view fallback) {
 
 }  // namespace
 
+absl::Status Pipeline::CheckLinkSignature(
+    const identity::Principal& caller, const adapters::InboundMessage& message,
+    const CaseAlert& payload) const {
+  if (message.envelope.signatures_size() != 0) {
+    return WithReason(
+        absl::InvalidArgumentError(
+            "envelope.signatures: a message signed on its link carries no "
+            "DSSE signature"),
+        "SIGNATURE_INVALID");
+  }
+  if (message.evidence.empty()) {
+    return WithReason(absl::InternalError("the adapter kept no evidence of "
+                                          "the partner's signature"),
+                      "INTERNAL");
+  }
+  if (trust_->FindSigningKey(caller.agency, message.link_key_id) == nullptr) {
+    // Transient on purpose (partners/README.md §2.6): the key may be
+    // registered after its first use; the partner retries meanwhile.
+    return WithReason(absl::UnavailableError(absl::StrCat(
+                          "link signature: key ", message.link_key_id,
+                          " is not registered to ", caller.agency,
+                          "; register it in policies/agencies.textproto "
+                          "(trust.signing_cert_files) if it is genuine")),
+                      "UNKNOWN_KEY");
+  }
+  if (payload.origin_agency() != caller.agency) {
+    // A partner system delivers its own agency's messages only.
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "payload.origin_agency: ", caller.agency,
+                          " may deliver only its own agency's messages")),
+                      "AUTHOR_AGENCY_MISMATCH");
+  }
+  return absl::OkStatus();
+}
+
 void Pipeline::AcceptInbound(
     const identity::Principal& caller, adapters::InboundMessage message,
-    std::function<void(absl::StatusOr<gw::v1::Receipt>)> done) {
+    std::function<void(absl::StatusOr<InboundAccepted>)> done) {
   const absl::Time now = clock_();
   const gw::v1::Envelope& envelope = message.envelope;
   AuditFacts facts{kDeliverAction, {}, crypto::Sha256Hex(envelope.payload())};
@@ -134,80 +169,94 @@ void Pipeline::AcceptInbound(
                                     ? util::FromTimestamp(received.created_at())
                                     : now;
 
-  // 1. The author: an investigator of the origin agency, by certificate and
-  //    key.
-  if (envelope.signatures_size() < 2) {
-    return refuse(absl::InvalidArgumentError(
-                      "envelope.signatures: want the author's signature and "
-                      "the sending gateway's"),
-                  "SIGNATURE_INVALID");
-  }
-  const gw::v1::Signature& author_sig = envelope.signatures(0);
-  auto author = trust_->AuthenticateDer(author_sig.cert_der(), checked_at);
-  if (!author.ok()) {
-    return refuse(
-        absl::UnauthenticatedError(absl::StrCat(
-            "envelope.signatures[0].cert_der: ", author.status().message())),
-        "SIGNATURE_INVALID");
-  }
-  if (author->agency != received.origin_agency()) {
-    return refuse(absl::PermissionDeniedError(absl::StrCat(
-                      "payload.origin_agency: the author's certificate is of ",
-                      author->agency)),
-                  "AUTHOR_AGENCY_MISMATCH");
-  }
-  if (author->agency != caller.agency) {
-    // A gateway delivers its own agency's messages, never a third agency's.
-    return refuse(absl::PermissionDeniedError(absl::StrCat(
-                      "payload.origin_agency: ", caller.agency,
-                      " may deliver only its own agency's messages")),
-                  "AUTHOR_AGENCY_MISMATCH");
-  }
-  if (author->role != kAuthorRole) {
-    // The sending gateway's own certificate (or a liaison's) must not stand
-    // in for an author: an investigator's key plus the gateway's
-    // (CONTRACT.md §3).
-    return refuse(absl::UnauthenticatedError(absl::StrCat(
-                      "envelope.signatures[0]: the author's certificate has "
-                      "role ",
-                      author->role, "; alerts are authored by investigators")),
-                  "SIGNATURE_INVALID");
-  }
-  if (author->user != received.originator()) {
-    return refuse(absl::PermissionDeniedError(
-                      "payload.originator: is not the author's user id"),
-                  "AUTHOR_AGENCY_MISMATCH");
-  }
-  if (absl::Status s =
-          crypto::VerifyEnvelopeSignature(envelope, 0, *author->verifier);
-      !s.ok()) {
-    return refuse(s, "SIGNATURE_INVALID");
-  }
-
-  // 2. The sending gateway: a key registered to the calling agency.
-  int gateway_index = -1;
-  for (int i = 1; i < envelope.signatures_size(); ++i) {
-    const crypto::Verifier* key =
-        trust_->FindSigningKey(caller.agency, envelope.signatures(i).keyid());
-    if (key == nullptr) {
-      // Every signature is the author's or the sending gateway's; any other
-      // signer is refused (CONTRACT.md §3).
-      return refuse(absl::UnauthenticatedError(absl::StrCat(
-                        "envelope.signatures[", i,
-                        "].keyid: not a key registered to ", caller.agency)),
+  std::string signed_by;
+  if (!message.link_key_id.empty()) {
+    // 1-2. The partner's link signature, verified by the adapter over the
+    //      evidence (partners/README.md §2.6).
+    absl::Status checked = CheckLinkSignature(caller, message, received);
+    if (!checked.ok()) return refuse(std::move(checked), "SIGNATURE_INVALID");
+    signed_by =
+        absl::StrCat("link signature key ", message.link_key_id.substr(0, 16));
+  } else {
+    // 1. The author: an investigator of the origin agency, by certificate and
+    //    key.
+    if (envelope.signatures_size() < 2) {
+      return refuse(absl::InvalidArgumentError(
+                        "envelope.signatures: want the author's signature and "
+                        "the sending gateway's"),
                     "SIGNATURE_INVALID");
     }
-    if (absl::Status s = crypto::VerifyEnvelopeSignature(envelope, i, *key);
+    const gw::v1::Signature& author_sig = envelope.signatures(0);
+    auto author = trust_->AuthenticateDer(author_sig.cert_der(), checked_at);
+    if (!author.ok()) {
+      return refuse(
+          absl::UnauthenticatedError(absl::StrCat(
+              "envelope.signatures[0].cert_der: ", author.status().message())),
+          "SIGNATURE_INVALID");
+    }
+    if (author->agency != received.origin_agency()) {
+      return refuse(
+          absl::PermissionDeniedError(absl::StrCat(
+              "payload.origin_agency: the author's certificate is of ",
+              author->agency)),
+          "AUTHOR_AGENCY_MISMATCH");
+    }
+    if (author->agency != caller.agency) {
+      // A gateway delivers its own agency's messages, never a third agency's.
+      return refuse(absl::PermissionDeniedError(absl::StrCat(
+                        "payload.origin_agency: ", caller.agency,
+                        " may deliver only its own agency's messages")),
+                    "AUTHOR_AGENCY_MISMATCH");
+    }
+    if (author->role != kAuthorRole) {
+      // The sending gateway's own certificate (or a liaison's) must not stand
+      // in for an author: an investigator's key plus the gateway's
+      // (CONTRACT.md §3).
+      return refuse(
+          absl::UnauthenticatedError(absl::StrCat(
+              "envelope.signatures[0]: the author's certificate has "
+              "role ",
+              author->role, "; alerts are authored by investigators")),
+          "SIGNATURE_INVALID");
+    }
+    if (author->user != received.originator()) {
+      return refuse(absl::PermissionDeniedError(
+                        "payload.originator: is not the author's user id"),
+                    "AUTHOR_AGENCY_MISMATCH");
+    }
+    if (absl::Status s =
+            crypto::VerifyEnvelopeSignature(envelope, 0, *author->verifier);
         !s.ok()) {
       return refuse(s, "SIGNATURE_INVALID");
     }
-    gateway_index = i;
-  }
-  if (gateway_index < 0) {
-    return refuse(absl::UnauthenticatedError(absl::StrCat(
-                      "envelope.signatures: none is by a key registered to ",
-                      caller.agency)),
-                  "SIGNATURE_INVALID");
+
+    // 2. The sending gateway: a key registered to the calling agency.
+    int gateway_index = -1;
+    for (int i = 1; i < envelope.signatures_size(); ++i) {
+      const crypto::Verifier* key =
+          trust_->FindSigningKey(caller.agency, envelope.signatures(i).keyid());
+      if (key == nullptr) {
+        // Every signature is the author's or the sending gateway's; any other
+        // signer is refused (CONTRACT.md §3).
+        return refuse(absl::UnauthenticatedError(absl::StrCat(
+                          "envelope.signatures[", i,
+                          "].keyid: not a key registered to ", caller.agency)),
+                      "SIGNATURE_INVALID");
+      }
+      if (absl::Status s = crypto::VerifyEnvelopeSignature(envelope, i, *key);
+          !s.ok()) {
+        return refuse(s, "SIGNATURE_INVALID");
+      }
+      gateway_index = i;
+    }
+    if (gateway_index < 0) {
+      return refuse(absl::UnauthenticatedError(absl::StrCat(
+                        "envelope.signatures: none is by a key registered to ",
+                        caller.agency)),
+                    "SIGNATURE_INVALID");
+    }
+    signed_by = absl::StrCat("author ", author->agency, "/", author->role,
+                             ", gateway signature ", gateway_index);
   }
 
   // 3. What is stored: the adapter's conversion if it made one.
@@ -244,16 +293,15 @@ void Pipeline::AcceptInbound(
   *record.mutable_received_at() = util::ToTimestamp(now);
   record.set_payload_sha256(facts.payload_sha256);
   *record.mutable_alert() = alert;
-  accept.inbound =
-      store::InboundOrigin{message.sender_agency, message.message_id,
-                           message.received_sha256, message.warnings};
+  accept.inbound = store::InboundOrigin{
+      message.sender_agency, message.message_id, message.received_sha256,
+      message.warnings, std::move(message.evidence)};
   accept.audit = NewAuditEntry(caller, facts, now);
   accept.audit.set_decision("ALLOW");
   accept.audit.set_outcome("OK");
   accept.audit.set_reason(
       absl::StrCat("inbound ", CaseAlert::Kind_Name(alert.kind()), " from ",
-                   caller.agency, ", author ", author->agency, "/",
-                   author->role, ", gateway signature ", gateway_index));
+                   caller.agency, ", ", signed_by));
 
   // The conversion's own record (MM-MPF.md §5.6), in the same transaction:
   // field paths and digests, never text.
@@ -274,30 +322,30 @@ void Pipeline::AcceptInbound(
   }
   write->op = std::move(accept);
 
-  writer_->Submit(
-      std::move(write), [this, caller, facts, done](store::Write& w) mutable {
-        store::WriteResult& result = w.result;
-        if (!result.status.ok()) {
-          if (absl::IsAlreadyExists(result.status) ||
-              absl::IsPermissionDenied(result.status)) {
-            absl::Status refusal =
-                Reason(result.status, absl::IsAlreadyExists(result.status)
-                                          ? "DUPLICATE_ID_CONFLICT"
-                                          : "NOT_A_RECIPIENT");
-            return AuditRefusal(caller, std::move(facts), refusal,
-                                [done](absl::Status s) { done(std::move(s)); });
-          }
-          return done(result.status);
-        }
-        if (result.case_status.has_value() && !result.duplicate)
-          watchers_->Publish(*result.case_status);
-        if (!result.receipt.has_value()) {
-          return done(absl::InternalError(
-              "stored, but the audit log could not issue a receipt; the "
-              "partner will retry and get it"));
-        }
-        done(*std::move(result.receipt));
-      });
+  writer_->Submit(std::move(write), [this, caller, facts,
+                                     done](store::Write& w) mutable {
+    store::WriteResult& result = w.result;
+    if (!result.status.ok()) {
+      if (absl::IsAlreadyExists(result.status) ||
+          absl::IsPermissionDenied(result.status)) {
+        absl::Status refusal =
+            Reason(result.status, absl::IsAlreadyExists(result.status)
+                                      ? "DUPLICATE_ID_CONFLICT"
+                                      : "NOT_A_RECIPIENT");
+        return AuditRefusal(caller, std::move(facts), refusal,
+                            [done](absl::Status s) { done(std::move(s)); });
+      }
+      return done(result.status);
+    }
+    if (result.case_status.has_value() && !result.duplicate)
+      watchers_->Publish(*result.case_status);
+    if (!result.receipt.has_value()) {
+      return done(absl::InternalError(
+          "stored, but the audit log could not issue a receipt; the "
+          "partner will retry and get it"));
+    }
+    done(InboundAccepted{*std::move(result.receipt), result.duplicate_message});
+  });
 }
 
 }  // namespace gw::ingest

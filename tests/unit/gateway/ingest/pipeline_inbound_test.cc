@@ -243,20 +243,24 @@ class PipelineInboundTest : public ::testing::Test {
     return Inbound(PeerEnvelope(alert));
   }
 
+  // The receipt, or the refusal; last_duplicate_ says whether the
+  // pipeline called it a resend of the same message.
   absl::StatusOr<gw::v1::Receipt> Accept(const identity::Principal& caller,
                                          adapters::InboundMessage message) {
     absl::Notification done;
-    absl::StatusOr<gw::v1::Receipt> result;
+    absl::StatusOr<InboundAccepted> result;
     std::atomic<int> calls{0};
     pipeline_->AcceptInbound(caller, std::move(message),
-                             [&](absl::StatusOr<gw::v1::Receipt> r) {
+                             [&](absl::StatusOr<InboundAccepted> r) {
                                result = std::move(r);
                                ++calls;
                                done.Notify();
                              });
     done.WaitForNotification();
     EXPECT_EQ(calls.load(), 1);
-    return result;
+    if (!result.ok()) return result.status();
+    last_duplicate_ = result->duplicate;
+    return std::move(result->receipt);
   }
   absl::StatusOr<gw::v1::Receipt> Accept(adapters::InboundMessage message) {
     return Accept(mm_gateway_, std::move(message));
@@ -329,6 +333,7 @@ class PipelineInboundTest : public ::testing::Test {
   }
 
   std::atomic<int64_t> now_seconds_{0};
+  bool last_duplicate_ = false;
   std::string dir_;
   std::shared_ptr<const policy::Policy> policy_;
   std::unique_ptr<identity::TrustStore> trust_;
@@ -450,6 +455,7 @@ TEST_F(PipelineInboundTest, ExactResendGetsTheFirstReceiptAndStoresNothing) {
   EXPECT_EQ(second->warnings(0).code(), "ZAWGYI_UNCERTAIN");
   ExpectVerifies(*second);
 
+  EXPECT_TRUE(last_duplicate_);
   EXPECT_THAT(AuditLeaves(), SizeIs(1));
   EXPECT_EQ(published, 0);
   auto stored = store_->GetAlert(kAlertId);
@@ -954,6 +960,114 @@ TEST_F(PipelineInboundTest, AlertOnACaseOwnedByAnotherAgencyIsRefused) {
   ASSERT_TRUE(case_status.ok()) << case_status.status();
   EXPECT_EQ(case_status->owner_agency(), "CN-MPS");
   EXPECT_THAT(case_status->alert_ids(), Not(Contains(kAlertId)));
+}
+
+// --- Links whose partner signs its own format (TH-RTP, LA-MPS, ...) ---
+
+// What a non-DSSE codec hands the pipeline: the canonical payload with no
+// envelope signature, the partner's bytes as evidence, and the key id that
+// verified them.
+adapters::InboundMessage LinkSigned(
+    const CaseAlert& alert, const std::string& sender,
+    const std::string& key_id, const std::string& message_id = kMessageId) {
+  adapters::InboundMessage message;
+  message.sender_agency = sender;
+  message.message_id = message_id;
+  message.envelope.set_payload_type(kCaseAlertPayloadType);
+  message.envelope.set_payload(alert.SerializeAsString());
+  message.evidence = "FRAME BYTES AS RECEIVED";
+  message.received_sha256 = crypto::Sha256Hex(message.evidence);
+  message.link_key_id = key_id;
+  return message;
+}
+
+class PipelineLinkSignedTest : public PipelineInboundTest {
+ protected:
+  CaseAlert ThaiAlert() {
+    CaseAlert alert = InboundAlert(kAlertId, kCaseRef, {"CN-MPS", "VN-MPS"});
+    alert.set_origin_agency("TH-RTP");
+    alert.set_originator("rtp-inv-0042");
+    return alert;
+  }
+  std::string ThaiKeyId() {
+    auto signer = LoadSigner(Pki() + "/TH-RTP/signing");
+    return signer == nullptr ? "" : signer->key_id_hex();
+  }
+};
+
+TEST_F(PipelineLinkSignedTest, PartnerSignedAlertIsStoredWithItsEvidence) {
+  const identity::Principal thai = PeerGateway("TH-RTP");
+  const adapters::InboundMessage message =
+      LinkSigned(ThaiAlert(), "TH-RTP", ThaiKeyId());
+  auto receipt = Accept(thai, message);
+  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  EXPECT_FALSE(last_duplicate_);
+  EXPECT_EQ(receipt->message_id(), kMessageId);
+  ExpectVerifies(*receipt);
+  auto stored = store_->GetAlert(kAlertId);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->alert().origin_agency(), "TH-RTP");
+  EXPECT_EQ(stored->envelope().signatures_size(), 0);
+  auto digest = store_->InboundMessageDigest("TH-RTP", kMessageId);
+  ASSERT_TRUE(digest.ok()) << digest.status();
+  EXPECT_EQ(*digest, message.received_sha256);
+  const std::vector<gw::v1::AuditEntry> log = AuditEntries();
+  ASSERT_THAT(log, SizeIs(1));
+  EXPECT_EQ(log[0].decision(), "ALLOW");
+  EXPECT_THAT(log[0].reason(), HasSubstr("link signature key"));
+
+  // The partner resends the same frame: the first receipt, flagged.
+  auto again = Accept(thai, message);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(last_duplicate_);
+  EXPECT_EQ(again->leaf_index(), receipt->leaf_index());
+  EXPECT_THAT(AuditEntries(), SizeIs(1));
+}
+
+TEST_F(PipelineLinkSignedTest, KeyNotRegisteredToTheSenderIsTransient) {
+  const identity::Principal thai = PeerGateway("TH-RTP");
+  // MM-MPF's key, registered, but not to TH-RTP.
+  const adapters::InboundMessage message =
+      LinkSigned(ThaiAlert(), "TH-RTP", mm_signing_->key_id_hex());
+  auto result = Accept(thai, message);
+  ExpectAuditedRefusal(result, absl::StatusCode::kUnavailable, "UNKNOWN_KEY",
+                       "link signature", 0, thai, message);
+  EXPECT_TRUE(absl::IsNotFound(store_->GetAlert(kAlertId).status()));
+}
+
+TEST_F(PipelineLinkSignedTest,
+       EnvelopeSignaturesOnALinkSignedMessageAreRefused) {
+  const identity::Principal thai = PeerGateway("TH-RTP");
+  adapters::InboundMessage message =
+      LinkSigned(ThaiAlert(), "TH-RTP", ThaiKeyId());
+  Countersign(*mm_signing_, &message.envelope);
+  auto result = Accept(thai, message);
+  ExpectAuditedRefusal(result, absl::StatusCode::kInvalidArgument,
+                       "SIGNATURE_INVALID", "envelope.signatures", 0, thai,
+                       message);
+}
+
+TEST_F(PipelineLinkSignedTest, PartnerMayNotDeliverAnotherAgencysAlert) {
+  const identity::Principal thai = PeerGateway("TH-RTP");
+  CaseAlert alert = ThaiAlert();
+  alert.set_origin_agency("VN-MPS");
+  const adapters::InboundMessage message =
+      LinkSigned(alert, "TH-RTP", ThaiKeyId());
+  auto result = Accept(thai, message);
+  ExpectAuditedRefusal(result, absl::StatusCode::kPermissionDenied,
+                       "AUTHOR_AGENCY_MISMATCH", "payload.origin_agency", 0,
+                       thai, message);
+}
+
+TEST_F(PipelineLinkSignedTest, NativePeerWithoutDsseSignaturesIsStillRefused) {
+  // Without a link key id the DSSE rules apply: an unsigned envelope from
+  // the MM-MPF peer is refused, whatever evidence it carries.
+  adapters::InboundMessage message =
+      LinkSigned(InboundAlert(), "MM-MPF", /*key_id=*/"");
+  auto result = Accept(message);
+  ExpectAuditedRefusal(result, absl::StatusCode::kInvalidArgument,
+                       "SIGNATURE_INVALID", "envelope.signatures", 0,
+                       mm_gateway_, message);
 }
 
 }  // namespace
