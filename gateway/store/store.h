@@ -81,6 +81,10 @@ struct InboundOrigin {
   std::string received_sha256;
   // Remarks for the partner's receipt (e.g. ZAWGYI_CONVERTED).
   std::vector<gw::v1::ReceiptWarning> receipt_warnings;
+  // The partner's own bytes and signature, kept so that the partner's
+  // signature can be verified again later (e.g. a TH-RTP frame, an LA-MPS
+  // .csv/.sig/.done). Empty for native peers, whose envelope is kept.
+  std::string evidence = {};
 };
 
 struct AcceptAlert {
@@ -171,6 +175,11 @@ struct WriteResult {
   absl::Status status;
   // True when an identical write had already been committed.
   bool duplicate = false;
+  // AcceptAlert with `inbound`: true when this (sender, message id) was
+  // accepted before with the same digest, i.e. the partner resent the very
+  // same message (partners/README.md 2.2), as opposed to the same alert
+  // arriving again under a new message id.
+  bool duplicate_message = false;
   // Leaf index of this write's audit entry (the first one's if duplicate).
   uint64_t audit_leaf_index = 0;
   // AcceptAlert: the stored record (the first one's if duplicate).
@@ -323,6 +332,11 @@ class Store {
   // AcceptAlert (so an exact resend can be recognised before its
   // signatures are checked again); NOT_FOUND if none.
   [[nodiscard]] virtual absl::StatusOr<std::string> InboundMessageDigest(
+      absl::string_view sender_agency, absl::string_view message_id) = 0;
+  // The partner's own signed bytes kept with that message
+  // (InboundOrigin.evidence; empty for native peers); NOT_FOUND if no such
+  // message.
+  [[nodiscard]] virtual absl::StatusOr<std::string> InboundMessageEvidence(
       absl::string_view sender_agency, absl::string_view message_id) = 0;
 
   // Number of audit entries so far.

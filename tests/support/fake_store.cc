@@ -170,6 +170,7 @@ void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
       }
       const StoredAlert& first = alerts_.at(it->second.alert_id);
       result->duplicate = true;
+      result->duplicate_message = true;
       result->alert = RecordOf(first);
       ReportLeaf(it->second.audit_leaf_index, result);
       result->case_status = cases_[first.record.alert().case_ref()];
@@ -257,9 +258,9 @@ void FakeStore::ApplyAlert(store::AcceptAlert& op, store::WriteResult* result) {
   alerts_[alert.alert_id()] = std::move(stored);
   alert_order_.push_back(alert.alert_id());
   if (op.inbound.has_value()) {
-    inbound_[inbound_key] =
-        StoredInbound{op.inbound->received_sha256, alert.alert_id(),
-                      result->audit_leaf_index, op.inbound->receipt_warnings};
+    inbound_[inbound_key] = StoredInbound{
+        op.inbound->received_sha256, alert.alert_id(), result->audit_leaf_index,
+        op.inbound->receipt_warnings, op.inbound->evidence};
     result->receipt_warnings = op.inbound->receipt_warnings;
   }
   result->alert = op.record;
@@ -526,6 +527,17 @@ absl::StatusOr<std::string> FakeStore::InboundMessageDigest(
         "message_id: no message of this sender has this id");
   }
   return it->second.received_sha256;
+}
+
+absl::StatusOr<std::string> FakeStore::InboundMessageEvidence(
+    absl::string_view sender_agency, absl::string_view message_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = inbound_.find(absl::StrCat(sender_agency, "\n", message_id));
+  if (it == inbound_.end()) {
+    return absl::NotFoundError(
+        "message_id: no message of this sender has this id");
+  }
+  return it->second.evidence;
 }
 
 absl::StatusOr<uint64_t> FakeStore::AuditLogSize() {

@@ -68,6 +68,8 @@ class FakeStore final : public store::Store {
       absl::string_view message_id) override;
   [[nodiscard]] absl::StatusOr<std::string> InboundMessageDigest(
       absl::string_view sender_agency, absl::string_view message_id) override;
+  [[nodiscard]] absl::StatusOr<std::string> InboundMessageEvidence(
+      absl::string_view sender_agency, absl::string_view message_id) override;
   [[nodiscard]] absl::StatusOr<uint64_t> AuditLogSize() override;
   [[nodiscard]] absl::StatusOr<std::vector<store::AuditLeaf>> ReadAuditLog(
       uint64_t start, uint64_t count) override;
@@ -104,6 +106,7 @@ class FakeStore final : public store::Store {
     std::string alert_id;
     uint64_t audit_leaf_index = 0;
     std::vector<gw::v1::ReceiptWarning> receipt_warnings;
+    std::string evidence;
   };
   struct StoredUpdate {
     std::string payload_sha256;

@@ -50,10 +50,13 @@ constexpr char kSetProgress[] =
 constexpr char kSelectInbound[] =
     "SELECT received_sha256, alert_id, audit_leaf_index, receipt_warnings "
     "FROM inbound_messages WHERE sender_agency = ?1 AND message_id = ?2";
+constexpr char kSelectInboundEvidence[] =
+    "SELECT evidence FROM inbound_messages "
+    "WHERE sender_agency = ?1 AND message_id = ?2";
 constexpr char kInsertInbound[] =
     "INSERT INTO inbound_messages(sender_agency, message_id, "
     "received_sha256, alert_id, audit_leaf_index, received_at_us, "
-    "receipt_warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "receipt_warnings, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 constexpr char kSetPriority[] =
     "UPDATE deliveries SET priority = ?2 WHERE alert_id = ?1";
 
@@ -248,6 +251,17 @@ absl::StatusOr<std::optional<StoredInboundMessage>> FindInboundMessage(
   return stored;
 }
 
+absl::StatusOr<std::optional<std::string>> FindInboundEvidence(
+    Connection* db, absl::string_view sender_agency,
+    absl::string_view message_id) {
+  GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare(kSelectInboundEvidence));
+  GW_RETURN_IF_ERROR(stmt.BindAll(sender_agency, message_id));
+  GW_ASSIGN_OR_RETURN(const bool found, stmt.Step());
+  if (!found) return std::nullopt;
+  if (stmt.ColumnIsNull(0)) return std::string();
+  return std::string(stmt.ColumnBlob(0));
+}
+
 absl::Status InsertInboundMessage(Connection* db, const InboundOrigin& inbound,
                                   absl::string_view alert_id,
                                   uint64_t audit_leaf_index,
@@ -264,10 +278,13 @@ absl::Status InsertInboundMessage(Connection* db, const InboundOrigin& inbound,
     }
   }
   GW_ASSIGN_OR_RETURN(Statement stmt, db->Prepare(kInsertInbound));
-  GW_RETURN_IF_ERROR(stmt.BindAll(inbound.sender_agency, inbound.message_id,
-                                  inbound.received_sha256, alert_id,
-                                  static_cast<int64_t>(audit_leaf_index),
-                                  received_at_us, AsBlob(warnings)));
+  GW_RETURN_IF_ERROR(stmt.BindAll(
+      inbound.sender_agency, inbound.message_id, inbound.received_sha256,
+      alert_id, static_cast<int64_t>(audit_leaf_index), received_at_us,
+      AsBlob(warnings),
+      AsBlob(inbound.evidence.empty()
+                 ? std::nullopt
+                 : std::optional<std::string>(inbound.evidence))));
   return stmt.Run();
 }
 

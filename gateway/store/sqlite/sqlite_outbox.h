@@ -83,6 +83,12 @@ struct StoredInboundMessage {
   std::vector<gw::v1::ReceiptWarning> receipt_warnings;
 };
 
+// The evidence kept with the message `message_id` of `sender_agency` ("" if
+// none was kept); nullopt if there is no such message.
+[[nodiscard]] absl::StatusOr<std::optional<std::string>> FindInboundEvidence(
+    Connection* db, absl::string_view sender_agency,
+    absl::string_view message_id);
+
 // The message `message_id` of `sender_agency`.
 [[nodiscard]] absl::StatusOr<std::optional<StoredInboundMessage>>
 FindInboundMessage(Connection* db, absl::string_view sender_agency,

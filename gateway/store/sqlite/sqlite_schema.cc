@@ -196,6 +196,15 @@ CREATE TABLE alert_recipients(
 ) WITHOUT ROWID;
 )sql",
      BackfillAlertRecipients},
+    {5, R"sql(
+-- The partner's own signed bytes of an inbound message (a TH-RTP frame, an
+-- LA-MPS .csv with its .sig and .done, a signed HTTP request), kept with
+-- the record so the partner's signature can be verified again years later
+-- (TH-RTP.md 6, LA-MPS.md 6.3). NULL for native peers, whose DSSE envelope
+-- is stored with the alert.
+ALTER TABLE inbound_messages ADD COLUMN evidence BLOB;
+)sql",
+     nullptr},
 };
 
 int VersionOfLastStep() {

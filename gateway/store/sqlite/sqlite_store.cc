@@ -312,6 +312,7 @@ absl::Status Apply(Connection* db, AcceptAlert& op, audit::CompactRange* range,
       }
       GW_RETURN_IF_ERROR(ReportDuplicateAlert(db, seen->alert_id,
                                               seen->audit_leaf_index, result));
+      result->duplicate_message = true;
       result->receipt_warnings = std::move(seen->receipt_warnings);
       return absl::OkStatus();
     }
@@ -922,6 +923,19 @@ absl::StatusOr<std::string> SqliteStore::InboundMessageDigest(
         "message_id: no message of this sender has this id");
   }
   return std::move(stored->received_sha256);
+}
+
+absl::StatusOr<std::string> SqliteStore::InboundMessageEvidence(
+    absl::string_view sender_agency, absl::string_view message_id) {
+  ConnectionPool::Lease db = readers_.Acquire();
+  GW_ASSIGN_OR_RETURN(
+      std::optional<std::string> evidence,
+      sqlite::FindInboundEvidence(db.get(), sender_agency, message_id));
+  if (!evidence.has_value()) {
+    return absl::NotFoundError(
+        "message_id: no message of this sender has this id");
+  }
+  return *std::move(evidence);
 }
 
 absl::StatusOr<uint64_t> SqliteStore::AuditLogSize() {

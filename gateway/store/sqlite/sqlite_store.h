@@ -176,6 +176,8 @@ class SqliteStore final : public Store {
       const DeliveryQuery& query) override;
   [[nodiscard]] absl::StatusOr<DeliveryRow> GetDelivery(
       absl::string_view message_id) override;
+  [[nodiscard]] absl::StatusOr<std::string> InboundMessageEvidence(
+      absl::string_view sender_agency, absl::string_view message_id) override;
   [[nodiscard]] absl::StatusOr<std::string> InboundMessageDigest(
       absl::string_view sender_agency, absl::string_view message_id) override;
   [[nodiscard]] absl::StatusOr<uint64_t> AuditLogSize() override;

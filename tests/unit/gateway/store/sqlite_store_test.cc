@@ -955,7 +955,8 @@ TYPED_TEST(StoreTest, OutboxProgressAndPartnerMessagesSurviveReopen) {
     gw::v1::ReceiptWarning warning;
     warning.set_code("ZAWGYI_CONVERTED");
     warning.set_field("narrative[0].text");
-    op.inbound = InboundOrigin{"TH-RTP", "m1", "digest-1", {warning}};
+    op.inbound = InboundOrigin{
+        "TH-RTP", "m1", "digest-1", {warning}, std::string("FRAME\0BYTES", 11)};
   }
   this->CommitBatch(writes);
   UpdateDelivery retry;
@@ -990,6 +991,7 @@ TYPED_TEST(StoreTest, OutboxProgressAndPartnerMessagesSurviveReopen) {
   const WriteResult again = this->CommitOne(resend);
   ASSERT_TRUE(again.status.ok()) << again.status;
   EXPECT_TRUE(again.duplicate);
+  EXPECT_TRUE(again.duplicate_message);
   EXPECT_EQ(again.audit_leaf_index, 1u);
   ASSERT_EQ(again.receipt_warnings.size(), 1u);
   EXPECT_EQ(again.receipt_warnings[0].code(), "ZAWGYI_CONVERTED");
@@ -1000,6 +1002,13 @@ TYPED_TEST(StoreTest, OutboxProgressAndPartnerMessagesSurviveReopen) {
       this->store().InboundMessageDigest("TH-RTP", "m1");
   ASSERT_TRUE(digest.ok()) << digest.status();
   EXPECT_EQ(*digest, "digest-1");
+  // With the partner's own signed bytes, byte for byte (NULs included).
+  absl::StatusOr<std::string> evidence =
+      this->store().InboundMessageEvidence("TH-RTP", "m1");
+  ASSERT_TRUE(evidence.ok()) << evidence.status();
+  EXPECT_EQ(*evidence, std::string("FRAME\0BYTES", 11));
+  EXPECT_TRUE(absl::IsNotFound(
+      this->store().InboundMessageEvidence("TH-RTP", "m2").status()));
   // And its recipient still sees the alert, which has no deliveries.
   int pages = 0;
   EXPECT_THAT(this->AllAlertIds(AlertsVisibleTo("CN-MPS"), &pages),
