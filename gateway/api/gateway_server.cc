@@ -19,6 +19,7 @@
 #include "gateway/api/delivery_service.h"
 #include "gateway/api/gatekeeper.h"
 #include "gateway/api/partner_exchange_service.h"
+#include "gateway/api/partner_inbound.h"
 #include "gateway/api/pending_services.h"
 #include "gateway/crypto/signer.h"
 #include "gateway/delivery/delivery_watchers.h"
@@ -59,6 +60,9 @@ struct GatewayServer::Parts {
   PendingRepatriationService repatriation;
   std::unique_ptr<AuditService> audit;
   std::unique_ptr<PartnerExchangeService> partner_exchange;
+  // One per partner link whose transport receives on its own (TH-RTP's
+  // TLS endpoint, LA-MPS's inbox); stopped with the dispatcher's links.
+  std::vector<std::unique_ptr<PartnerInbound>> partner_inbound;
   std::unique_ptr<grpc::Server> server;
 };
 
@@ -207,6 +211,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
                                        p.signing_key.get(), options.agency));
   GW_ASSIGN_OR_RETURN(auto links, CreatePartnerLinks(options, *p.policy,
                                                      *p.trust, *p.signing_key));
+  std::vector<std::string> link_agencies;
+  for (const auto& [agency, link] : links) link_agencies.push_back(agency);
   delivery::DispatcherOptions dispatch;
   dispatch.log = [](const std::string& line) {
     std::fprintf(stderr, "gatewayd: delivery: %s\n", line.c_str());
@@ -243,6 +249,18 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
         return dispatcher->LinkFor(agency);
       });
   GW_RETURN_IF_ERROR(p.dispatcher->Start());
+  for (const std::string& agency : link_agencies) {
+    adapters::Adapter* link = dispatcher->LinkFor(agency);
+    auto receiver =
+        std::make_unique<PartnerInbound>(agency, link, p.pipeline.get());
+    if (absl::Status s = link->transport().StartReceiving(receiver.get());
+        !s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat("partners[", agency,
+                                       "]: cannot receive: ", s.message()));
+    }
+    p.partner_inbound.push_back(std::move(receiver));
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
