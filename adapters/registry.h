@@ -48,6 +48,11 @@ struct AdapterContext {
   std::string tls_cert_pem;
   std::string tls_key_pem;
   std::string partner_ca_pem;
+  // The partner CA's CRL (PEM), empty if the agency lists none.
+  std::string partner_crl_pem;
+  // gatewayd's --data directory, for links that keep files (LA-MPS's link
+  // directory, when the policy gives a relative path).
+  std::string data_dir;
 };
 
 class AdapterFactory {

@@ -168,6 +168,14 @@ CreatePartnerLinks(const ServerOptions& options, const policy::Policy& policy,
     GW_ASSIGN_OR_RETURN(context.tls_key_pem,
                         util::ReadFile(dir + "/gateway.key"));
     GW_ASSIGN_OR_RETURN(context.partner_ca_pem, trust.CaPem(link.agency()));
+    context.data_dir = options.data_dir;
+    if (context.partner != nullptr &&
+        !context.partner->trust().crl_file().empty()) {
+      GW_ASSIGN_OR_RETURN(
+          context.partner_crl_pem,
+          util::ReadFile(absl::StrCat(options.pki_dir, "/",
+                                      context.partner->trust().crl_file())));
+    }
     auto adapter = registry.Find(link.adapter())->Create(link, context);
     if (!adapter.ok()) {
       return absl::Status(adapter.status().code(),

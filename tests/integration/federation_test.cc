@@ -4,9 +4,6 @@
 // receipt verified against the peer's key, the peer down and back, a crash
 // between sending and recording the acknowledgement, a permanent refusal,
 // URGENT overtaking a ROUTINE backlog, and inbound Zawgyi conversion.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,7 +24,9 @@
 #include "gw/v1/alert.grpc.pb.h"
 #include "gw/v1/audit.grpc.pb.h"
 #include "gw/v1/case.grpc.pb.h"
+#include "tests/support/child_process.h"
 #include "tests/support/dev_pki.h"
+#include "tests/support/eventually.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/test_client.h"
 
@@ -38,6 +37,8 @@ using ::gw::testing::CallContext;
 using ::gw::testing::ChannelAs;
 using ::gw::testing::ChannelWithCert;
 using ::gw::testing::DevPki;
+using ::gw::testing::Eventually;
+using ::gw::testing::FreeLoopbackPort;
 using ::gw::testing::GatewayProcess;
 using ::gw::testing::MakeTempDir;
 using ::gw::testing::PolicyDirWithPartners;
@@ -49,21 +50,6 @@ using ::testing::HasSubstr;
 
 constexpr char kAlertType[] = "application/vnd.gw.v1.CaseAlert+proto";
 
-// A port nobody listens on now (the kernel's choice for port 0).
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const int port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
 std::string PeerLink(const std::string& agency, int port,
                      const std::string& extra_settings = "") {
   return absl::StrCat(
@@ -74,22 +60,11 @@ std::string PeerLink(const std::string& agency, int port,
       port, "\" ", extra_settings, " } } }\n");
 }
 
-// Polls `probe` every 100 ms until it returns true or `seconds` pass.
-bool Eventually(const std::function<bool()>& probe, int seconds) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return probe();
-}
-
 class FederationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    cn_port_ = FreePort();
-    mm_port_ = FreePort();
+    cn_port_ = FreeLoopbackPort();
+    mm_port_ = FreeLoopbackPort();
     cn_data_ = MakeTempDir("gw-fed-cn");
     mm_data_ = MakeTempDir("gw-fed-mm");
   }
