@@ -1,0 +1,144 @@
+// adapters/la_mps/la_mps_adapter.cc
+//
+// See la_mps_adapter.h for the contract.
+#include "adapters/la_mps/la_mps_adapter.h"
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "adapters/la_mps/la_mps_codec.h"
+#include "adapters/transport/file_drop.h"
+#include "gw/adapters/la_mps/v1/settings.pb.h"
+
+namespace gw::la_mps {
+namespace {
+
+using adapters::Adapter;
+using adapters::AdapterContext;
+using adapters::AdapterFactory;
+using adapters::FileDropOptions;
+using adapters::FileDropTransport;
+using gw::adapters::la_mps::v1::Settings;
+
+constexpr uint32_t kDefaultPollMs = 60'000;  // LA-MPS.md §2.3
+constexpr uint32_t kMinPollMs = 100;         // demos and tests
+constexpr uint32_t kIcdMinPollMs = 10'000;   // LA-MPS.md §2.3
+constexpr uint32_t kMaxPollMs = 900'000;     // LA-MPS.md §2.3
+
+class LaMpsAdapter : public Adapter {
+ public:
+  explicit LaMpsAdapter(std::unique_ptr<LaMpsCodec> codec)
+      : codec_(std::move(codec)) {}
+  void set_transport(std::unique_ptr<FileDropTransport> transport) {
+    transport_ = std::move(transport);
+  }
+  ~LaMpsAdapter() override {
+    // The transport calls into the codec until it has stopped.
+    if (transport_ != nullptr) transport_->Stop();
+  }
+
+  const adapters::Codec& codec() const override { return *codec_; }
+  adapters::Transport& transport() override { return *transport_; }
+  int max_in_flight() const override { return kMaxInFlight; }
+  const adapters::AnswerEncoder* answer_encoder() const override {
+    return codec_.get();
+  }
+  const LaMpsCodec& la_codec() const { return *codec_; }
+
+ private:
+  std::unique_ptr<LaMpsCodec> codec_;
+  std::unique_ptr<FileDropTransport> transport_;
+};
+
+class LaMpsAdapterFactory : public AdapterFactory {
+ public:
+  std::string name() const override { return kAdapterName; }
+  std::string settings_type() const override { return kSettingsType; }
+
+  absl::StatusOr<std::unique_ptr<Adapter>> Create(
+      const gw::policy::v1::PartnerLink& link,
+      const AdapterContext& context) const override {
+    Settings settings;
+    if (!link.settings().Is<Settings>() ||
+        !link.settings().UnpackTo(&settings)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("settings: want a ", kSettingsType,
+                       " (type.googleapis.com/", kSettingsType, ")"));
+    }
+    const std::string& agency = link.agency();
+    if (agency.empty()) {
+      return absl::InvalidArgumentError("agency: empty; name the partner");
+    }
+    if (settings.link_root().empty()) {
+      return absl::InvalidArgumentError(
+          "settings.link_root: required: the link directory holding outbox/ "
+          "and inbox/ (LA-MPS.md §2.1)");
+    }
+    const uint32_t poll_ms = settings.poll_milliseconds() == 0
+                                 ? kDefaultPollMs
+                                 : settings.poll_milliseconds();
+    if (poll_ms < kMinPollMs || poll_ms > kMaxPollMs) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "settings.poll_milliseconds: ", poll_ms, ", want ", kIcdMinPollMs,
+          " to ", kMaxPollMs, " (LA-MPS.md §2.3; down to ", kMinPollMs,
+          " for demos); 0 means ", kDefaultPollMs));
+    }
+    std::vector<const crypto::Verifier*> keys;
+    for (const crypto::Verifier* key : context.partner_keys) {
+      if (key != nullptr) keys.push_back(key);
+    }
+    if (keys.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "partner_keys: no message-signing key registered to ", agency,
+          " (trust.signing_cert_files); its receipts could never be "
+          "verified"));
+    }
+    if (context.signing_key == nullptr ||
+        context.signing_key->algorithm() != crypto::KeyAlgorithm::kEd25519) {
+      return absl::InvalidArgumentError(
+          "signing_key: LA-MPS files are signed with Ed25519 (LA-MPS.md §6); "
+          "this gateway's signing.key is not an Ed25519 key");
+    }
+
+    FileDropOptions options;
+    options.link_root = settings.link_root();
+    if (options.link_root.front() != '/' && !context.data_dir.empty()) {
+      options.link_root =
+          absl::StrCat(context.data_dir, "/", options.link_root);
+    }
+    options.peer_agency = agency;
+    options.poll_interval = absl::Milliseconds(poll_ms);
+    if (settings.incomplete_grace_seconds() != 0) {
+      options.incomplete_grace =
+          absl::Seconds(settings.incomplete_grace_seconds());
+    }
+    if (settings.redelivery_seconds() != 0) {
+      options.redelivery_interval =
+          absl::Seconds(settings.redelivery_seconds());
+    }
+    options.log = [agency](std::string_view line) {
+      std::fprintf(stderr, "file_drop[%s]: %.*s\n", agency.c_str(),
+                   static_cast<int>(line.size()), line.data());
+    };
+
+    auto adapter = std::make_unique<LaMpsAdapter>(std::make_unique<LaMpsCodec>(
+        context.local_agency, agency, context.signing_key, std::move(keys),
+        [] { return absl::Now(); }));
+    auto transport = FileDropTransport::Create(
+        std::move(options), &adapter->la_codec(), &adapter->la_codec());
+    if (!transport.ok()) return transport.status();
+    adapter->set_transport(*std::move(transport));
+    return std::unique_ptr<Adapter>(std::move(adapter));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<adapters::AdapterFactory> NewLaMpsAdapterFactory() {
+  return std::make_unique<LaMpsAdapterFactory>();
+}
+
+}  // namespace gw::la_mps
