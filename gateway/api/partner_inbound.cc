@@ -11,6 +11,7 @@
 namespace gw::api {
 namespace {
 
+// As Pipeline::AcceptInbound audits messages of partner links.
 constexpr char kReceiveAction[] = "PartnerLink.Receive";
 
 bool IsMessageId(const std::string& id) {

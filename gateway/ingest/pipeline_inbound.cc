@@ -21,7 +21,10 @@ namespace {
 
 using gw::v1::CaseAlert;
 
+// The audited action: a peer gateway's gRPC call, or a message a partner
+// link's own transport received (api/partner_inbound.h).
 constexpr char kDeliverAction[] = "PartnerExchange.Deliver";
+constexpr char kLinkReceiveAction[] = "PartnerLink.Receive";
 // Who may author an alert: the role that may send one locally.
 constexpr char kAuthorRole[] = "investigator";
 constexpr char kGatewayRole[] = "gateway";
@@ -80,7 +83,10 @@ void Pipeline::AcceptInbound(
     std::function<void(absl::StatusOr<InboundAccepted>)> done) {
   const absl::Time now = clock_();
   const gw::v1::Envelope& envelope = message.envelope;
-  AuditFacts facts{kDeliverAction, {}, crypto::Sha256Hex(envelope.payload())};
+  AuditFacts facts{
+      message.link_key_id.empty() ? kDeliverAction : kLinkReceiveAction,
+      {},
+      crypto::Sha256Hex(envelope.payload())};
   if (IsMessageId(message.message_id))
     facts.object_ids.push_back("message:" + message.message_id);
   auto refuse = [&](absl::Status status, absl::string_view reason) {

@@ -322,7 +322,7 @@ TEST_F(PartnerLinksTest, ThaiDuplicateFrameIsAcknowledgedOnceAndStoredOnce) {
   ASSERT_EQ(sent.exit_code, 0) << sent.output << cn->Stderr();
   EXPECT_THAT(sent.output, HasSubstr("duplicate=N"));
   EXPECT_THAT(sent.output, HasSubstr("duplicate=Y"));
-  EXPECT_EQ(AuditCount("PartnerExchange.Deliver", "alert:RTP-ALERT-2569-0002"),
+  EXPECT_EQ(AuditCount("PartnerLink.Receive", "alert:RTP-ALERT-2569-0002"),
             1);
 }
 
@@ -426,7 +426,7 @@ TEST_F(PartnerLinksTest, LaoDuplicateMessageIsAcknowledgedOnceAndStoredOnce) {
       30))
       << cn->Stderr();
   EXPECT_EQ(ReadText(ack_path), ack);
-  EXPECT_EQ(AuditCount("PartnerExchange.Deliver", "alert:LA-ALERT-2026-0002"),
+  EXPECT_EQ(AuditCount("PartnerLink.Receive", "alert:LA-ALERT-2026-0002"),
             1);
 
   // The same message id for other content is a conflict: the first

@@ -60,6 +60,7 @@ constexpr char kOtherMessageId[] = "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3";
 constexpr char kAlertId[] = "MM-ALERT-1";
 constexpr char kCaseRef[] = "MM-CASE-1";
 constexpr char kDeliverAction[] = "PartnerExchange.Deliver";
+constexpr char kLinkReceiveAction[] = "PartnerLink.Receive";
 // partners/MM-MPF.md §5.8, pair 3: the same name in Zawgyi and in Unicode.
 constexpr char kZawgyiText[] =
     "\u1031\u1019\u102C\u1004\u1039\u1031\u1019\u102C\u1004\u1039\u1040";
@@ -305,7 +306,8 @@ class PipelineInboundTest : public ::testing::Test {
     EXPECT_EQ(entry.decision(), "DENY");
     EXPECT_EQ(entry.outcome(), absl::StatusCodeToString(code));
     EXPECT_EQ(entry.reason(), status.message());
-    EXPECT_EQ(entry.action(), kDeliverAction);
+    EXPECT_EQ(entry.action(), message.link_key_id.empty() ? kDeliverAction
+                                                          : kLinkReceiveAction);
     EXPECT_EQ(entry.actor_agency(), caller.agency);
     EXPECT_EQ(entry.actor_role(), caller.role);
     EXPECT_EQ(entry.actor_user(), caller.user);
@@ -1014,6 +1016,7 @@ TEST_F(PipelineLinkSignedTest, PartnerSignedAlertIsStoredWithItsEvidence) {
   const std::vector<gw::v1::AuditEntry> log = AuditEntries();
   ASSERT_THAT(log, SizeIs(1));
   EXPECT_EQ(log[0].decision(), "ALLOW");
+  EXPECT_EQ(log[0].action(), kLinkReceiveAction);
   EXPECT_THAT(log[0].reason(), HasSubstr("link signature key"));
 
   // The partner resends the same frame: the first receipt, flagged.
