@@ -45,6 +45,9 @@ constexpr absl::Duration kOrphanLogAfter = absl::Hours(24 * 7);
 // A §3.6 .done is 214 bytes; anything much larger is malformed, and is not
 // read into memory.
 constexpr size_t kMaxDoneBytes = 4096;
+// The longest wait before a message the gateway did not answer is handed
+// over again while its files stay the same.
+constexpr absl::Duration kMaxUnansweredDelay = absl::Hours(1);
 constexpr mode_t kFileMode = 0640;  // §2.2
 constexpr mode_t kDirMode = 0750;   // §2.2: the exchange accounts only
 constexpr char kTmpSuffix[] = ".tmp";
@@ -451,6 +454,14 @@ class FileDropTransport::Engine {
     // The files a CORRUPT .ack was last written for.
     std::optional<MessageStamp> corrupt_written;
     bool read_error_logged = false;
+    // The files the gateway last answered with no .ack (held for an
+    // unknown key, a conflicting reuse of an id), and when to hand them
+    // over again: after one poll interval, then twice as long each time up
+    // to an hour, so a message held for days is not refused (and audited)
+    // at every poll. Files that change are handed over at once.
+    std::optional<MessageStamp> unanswered;
+    absl::Time unanswered_retry_at;
+    absl::Duration unanswered_delay;
   };
 
   struct Orphan {
@@ -884,6 +895,10 @@ void FileDropTransport::Engine::ProcessInbound(const std::string& id,
                            StampOf(done_path)};
   if (!stamp.done.exists) return;
   if (state.processed && *state.processed == stamp) return;
+  if (state.unanswered && *state.unanswered == stamp &&
+      Now() < state.unanswered_retry_at) {
+    return;
+  }
   // A CORRUPT .ack was written for exactly these files: they cannot have
   // become complete without changing.
   if (state.corrupt_written && *state.corrupt_written == stamp) return;
@@ -980,8 +995,19 @@ void FileDropTransport::Engine::FinishInbound(ReceivedAnswer received) {
     return;
   }
   // No answer prescribed (e.g. held for an unknown key): not processed, so
-  // the next poll hands it over again.
-  if (!ack->has_value()) return;
+  // a later poll hands it over again, backing off while nothing changes.
+  if (!ack->has_value()) {
+    if (state != inbound_.end()) {
+      Inbound& held = state->second;
+      const bool again = held.unanswered && *held.unanswered == received.stamp;
+      held.unanswered_delay =
+          again ? std::min(held.unanswered_delay * 2, kMaxUnansweredDelay)
+                : options_.poll_interval;
+      held.unanswered = received.stamp;
+      held.unanswered_retry_at = Now() + held.unanswered_delay;
+    }
+    return;
+  }
   if (absl::Status written = WriteFileAtomically(
           outbox_, absl::StrCat(received.id, ".ack"), (*ack)->bytes);
       !written.ok()) {

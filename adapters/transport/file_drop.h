@@ -53,7 +53,9 @@
 //    (replacing any earlier one) and the files count as processed until
 //    they change; nullopt (e.g. a message held for an unknown key) or an
 //    error writes nothing, and the message is handed over again at a later
-//    poll. The gateway deduplicates by (sender, message id), so handing a
+//    poll: after one poll interval, then after twice as long each time (at
+//    most an hour) while its files stay the same, at once when they change.
+//    The gateway deduplicates by (sender, message id), so handing a
 //    message over again is harmless.
 //  * Incomplete: checked again at every poll. After incomplete_grace from
 //    the first poll that found it incomplete (not restarted by rewrites),

@@ -919,12 +919,38 @@ TEST_F(FileDropTest, NoAnswerPrescribedIsHandedOverAgainAtALaterPoll) {
   ASSERT_NE(transport, nullptr);
   ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
   PartnerSends(kId);
+  ASSERT_TRUE(Eventually([&] { return receiver_.count() == 1; }, "hand-over"));
+  // Not again before one poll interval has passed...
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(receiver_.count(), 1u);
+  clock_.Advance(absl::Milliseconds(10));
+  ASSERT_TRUE(Eventually([&] { return receiver_.count() == 2; }, "again"));
+  // ...then after twice as long: a held message is not refused (and
+  // audited) at every poll for days.
+  clock_.Advance(absl::Milliseconds(10));
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(receiver_.count(), 2u);
+  clock_.Advance(absl::Milliseconds(10));
   const std::string ack = Outbox(std::string(kId) + ".ack");
   ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
   EXPECT_EQ(receiver_.count(), 3u);
   EXPECT_EQ(ReadFile(ack), AckFor(kId));
   WaitPolls(*transport, 3);
   EXPECT_EQ(receiver_.count(), 3u);
+}
+
+TEST_F(FileDropTest, UnansweredMessageWhoseFilesChangeIsHandedOverAtOnce) {
+  encoder_.AnswerNothingTimes(1);
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  PartnerSends(kId);
+  ASSERT_TRUE(Eventually([&] { return receiver_.count() == 1; }, "hand-over"));
+  WaitPolls(*transport, 2);
+  PartnerSends(kId);  // the partner writes the files again
+  const std::string ack = Outbox(std::string(kId) + ".ack");
+  ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
+  EXPECT_EQ(receiver_.count(), 2u);
 }
 
 TEST_F(FileDropTest, AtMostOneHandOverInFlightPerMessage) {
