@@ -619,7 +619,8 @@ TEST(GatewaydP256Test, P256PkiServesAndVerifiesEcdsaSignatures) {
   const std::string data_dir = ::gw::testing::MakeTempDir("gw-itest-p256");
   GatewayProcess gateway(
       {"--data=" + data_dir, "--pki=" + pki.dir(),
-       absl::StrCat("--policies=", GW_SOURCE_DIR, "/policies")});
+       "--policies=" + ::gw::testing::PolicyDirWithPartners(
+                           absl::StrCat(GW_SOURCE_DIR, "/policies"), "")});
   ASSERT_TRUE(gateway.ok()) << gateway.error();
   const std::string investigator =
       pki.dir() + "/CN-MPS/investigator/investigator1";
