@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/factory_support.h"
 #include "adapters/la_mps/la_mps_codec.h"
 #include "adapters/transport/file_drop.h"
 #include "gw/adapters/la_mps/v1/settings.pb.h"
@@ -61,13 +62,10 @@ class LaMpsAdapterFactory : public AdapterFactory {
   absl::StatusOr<std::unique_ptr<Adapter>> Create(
       const gw::policy::v1::PartnerLink& link,
       const AdapterContext& context) const override {
-    Settings settings;
-    if (!link.settings().Is<Settings>() ||
-        !link.settings().UnpackTo(&settings)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("settings: want a ", kSettingsType,
-                       " (type.googleapis.com/", kSettingsType, ")"));
-    }
+    absl::StatusOr<Settings> unpacked =
+        adapters::UnpackSettings<Settings>(link, kSettingsType);
+    if (!unpacked.ok()) return unpacked.status();
+    const Settings& settings = *unpacked;
     const std::string& agency = link.agency();
     if (agency.empty()) {
       return absl::InvalidArgumentError("agency: empty; name the partner");
@@ -86,16 +84,8 @@ class LaMpsAdapterFactory : public AdapterFactory {
           " to ", kMaxPollMs, " (LA-MPS.md §2.3; down to ", kMinPollMs,
           " for demos); 0 means ", kDefaultPollMs));
     }
-    std::vector<const crypto::Verifier*> keys;
-    for (const crypto::Verifier* key : context.partner_keys) {
-      if (key != nullptr) keys.push_back(key);
-    }
-    if (keys.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "partner_keys: no message-signing key registered to ", agency,
-          " (trust.signing_cert_files); its receipts could never be "
-          "verified"));
-    }
+    auto keys = adapters::RegisteredPartnerKeys(context, agency);
+    if (!keys.ok()) return keys.status();
     if (context.signing_key == nullptr ||
         context.signing_key->algorithm() != crypto::KeyAlgorithm::kEd25519) {
       return absl::InvalidArgumentError(
@@ -125,7 +115,7 @@ class LaMpsAdapterFactory : public AdapterFactory {
     };
 
     auto adapter = std::make_unique<LaMpsAdapter>(std::make_unique<LaMpsCodec>(
-        context.local_agency, agency, context.signing_key, std::move(keys),
+        context.local_agency, agency, context.signing_key, *std::move(keys),
         [] { return absl::Now(); }));
     auto transport = FileDropTransport::Create(
         std::move(options), &adapter->la_codec(), &adapter->la_codec());

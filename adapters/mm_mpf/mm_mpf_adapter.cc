@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "adapters/factory_support.h"
 #include "adapters/mm_mpf/mm_mpf_codec.h"
 #include "adapters/transport/grpc_peer.h"
 #include "gw/adapters/mm_mpf/v1/settings.pb.h"
@@ -64,13 +65,10 @@ class MmMpfAdapterFactory : public AdapterFactory {
   absl::StatusOr<std::unique_ptr<Adapter>> Create(
       const gw::policy::v1::PartnerLink& link,
       const AdapterContext& context) const override {
-    Settings settings;
-    if (!link.settings().Is<Settings>() ||
-        !link.settings().UnpackTo(&settings)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("settings: want a ", kSettingsType,
-                       " (type.googleapis.com/", kSettingsType, ")"));
-    }
+    absl::StatusOr<Settings> unpacked =
+        adapters::UnpackSettings<Settings>(link, kSettingsType);
+    if (!unpacked.ok()) return unpacked.status();
+    const Settings& settings = *unpacked;
     std::string agency = link.agency();
     if (agency.empty() && context.partner != nullptr) {
       agency = context.partner->code();
@@ -105,16 +103,8 @@ class MmMpfAdapterFactory : public AdapterFactory {
           "settings.max_in_flight: ", settings.max_in_flight(), ", at most ",
           kMaxInFlight, " (MM-MPF.md §9); 0 means ", kDefaultMaxInFlight));
     }
-    std::vector<const crypto::Verifier*> keys;
-    for (const crypto::Verifier* key : context.partner_keys) {
-      if (key != nullptr) keys.push_back(key);
-    }
-    if (keys.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "partner_keys: no message-signing key registered to ", agency,
-          " (trust.signing_cert_files); its receipts could never be "
-          "verified"));
-    }
+    auto keys = adapters::RegisteredPartnerKeys(context, agency);
+    if (!keys.ok()) return keys.status();
     if (context.tls_cert_pem.empty() || context.tls_key_pem.empty()) {
       return absl::InvalidArgumentError(
           "tls_cert_pem / tls_key_pem: empty; mutual TLS needs this "
@@ -144,7 +134,7 @@ class MmMpfAdapterFactory : public AdapterFactory {
                                   ? kDefaultMaxInFlight
                                   : static_cast<int>(settings.max_in_flight());
     return std::unique_ptr<Adapter>(
-        new MmMpfAdapter(std::move(agency), std::move(keys),
+        new MmMpfAdapter(std::move(agency), *std::move(keys),
                          *std::move(transport), max_in_flight));
   }
 };

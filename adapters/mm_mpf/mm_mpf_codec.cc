@@ -13,10 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "adapters/mm_mpf/zawgyi_fields.h"
+#include "adapters/reason_text.h"
 #include "gateway/audit/receipt.h"
 #include "gateway/crypto/sha256.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "gateway/util/deterministic_proto.h"
 #include "gw/v1/alert.pb.h"
 #include "gw/v1/case.pb.h"
 #include "gw/v1/repatriation.pb.h"
@@ -34,34 +34,8 @@ using adapters::PartnerMessage;
 // Longest piece of partner-supplied text copied into a reason line.
 constexpr size_t kMaxReasonText = 500;
 
-// Deterministic serialization: fields in number order and map entries
-// sorted, so a retry's bytes equal the first attempt's (README §2.4).
-std::string Deterministic(const google::protobuf::Message& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
-// `text` made safe for a one-line operator reason: control characters become
-// spaces, and it is cut to `max` bytes without splitting a UTF-8 sequence.
 std::string OneLine(absl::string_view text, size_t max = kMaxReasonText) {
-  if (text.size() > max) {
-    size_t end = max;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-      --end;
-    text = text.substr(0, end);
-  }
-  std::string out(text);
-  for (char& c : out) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = ' ';
-  }
-  return out;
+  return adapters::OneLineReason(text, max);
 }
 
 bool IsLowerHex(absl::string_view text) {
@@ -104,7 +78,8 @@ absl::Status Refusal(absl::string_view reason, absl::string_view field,
   if (!message_id.empty()) {
     (*info.mutable_metadata())["message_id"] = std::string(message_id);
   }
-  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(Deterministic(info)));
+  status.SetPayload(kErrorInfoTypeUrl,
+                    absl::Cord(util::SerializeDeterministic(info)));
   if (!field.empty()) {
     google::rpc::BadRequest bad_request;
     google::rpc::BadRequest::FieldViolation* violation =
@@ -118,7 +93,7 @@ absl::Status Refusal(absl::string_view reason, absl::string_view field,
     }
     violation->set_description(std::string(description));
     status.SetPayload(kBadRequestTypeUrl,
-                      absl::Cord(Deterministic(bad_request)));
+                      absl::Cord(util::SerializeDeterministic(bad_request)));
   }
   return status;
 }
@@ -237,7 +212,7 @@ absl::StatusOr<PartnerMessage> MmMpfCodec::Encode(
         "(MM-MPF.md §3)");
   }
   PartnerMessage out;
-  out.bytes = Deterministic(message.envelope);
+  out.bytes = util::SerializeDeterministic(message.envelope);
   if (out.bytes.size() > kMaxMessageBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("envelope: ", out.bytes.size(),
@@ -381,7 +356,7 @@ absl::StatusOr<InboundMessage> MmMpfCodec::Decode(
   out.message_id = std::move(message_id);
   out.received_sha256 = crypto::Sha256Hex(out.envelope.payload());
   if (!report->conversions.empty()) {
-    out.converted_payload = Deterministic(*payload);
+    out.converted_payload = util::SerializeDeterministic(*payload);
   }
   out.warnings = std::move(report->warnings);
   return out;

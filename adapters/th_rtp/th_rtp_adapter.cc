@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/factory_support.h"
 #include "adapters/th_rtp/th_rtp_codec.h"
 #include "adapters/transport/tcp_frames.h"
 #include "gw/adapters/th_rtp/v1/settings.pb.h"
@@ -81,13 +82,10 @@ class ThRtpAdapterFactory : public AdapterFactory {
   absl::StatusOr<std::unique_ptr<Adapter>> Create(
       const gw::policy::v1::PartnerLink& link,
       const AdapterContext& context) const override {
-    Settings settings;
-    if (!link.settings().Is<Settings>() ||
-        !link.settings().UnpackTo(&settings)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("settings: want a ", kSettingsType,
-                       " (type.googleapis.com/", kSettingsType, ")"));
-    }
+    absl::StatusOr<Settings> unpacked =
+        adapters::UnpackSettings<Settings>(link, kSettingsType);
+    if (!unpacked.ok()) return unpacked.status();
+    const Settings& settings = *unpacked;
     const std::string& agency = link.agency();
     if (agency.empty()) {
       return absl::InvalidArgumentError("agency: empty; name the partner");
@@ -113,15 +111,8 @@ class ThRtpAdapterFactory : public AdapterFactory {
                       "dead_peer_timeout_seconds");
     if (!dead.ok()) return dead.status();
 
-    std::vector<const crypto::Verifier*> keys;
-    for (const crypto::Verifier* key : context.partner_keys) {
-      if (key != nullptr) keys.push_back(key);
-    }
-    if (keys.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "partner_keys: no message-signing key registered to ", agency,
-          " (trust.signing_cert_files); its AK/NK could never be verified"));
-    }
+    auto keys = adapters::RegisteredPartnerKeys(context, agency);
+    if (!keys.ok()) return keys.status();
     if (context.signing_key == nullptr ||
         context.signing_key->algorithm() != crypto::KeyAlgorithm::kEd25519) {
       return absl::InvalidArgumentError(
@@ -137,7 +128,7 @@ class ThRtpAdapterFactory : public AdapterFactory {
     }
 
     auto adapter = std::make_unique<ThRtpAdapter>(std::make_unique<ThRtpCodec>(
-        context.local_agency, agency, context.signing_key, std::move(keys)));
+        context.local_agency, agency, context.signing_key, *std::move(keys)));
     options.connect_target = settings.target();
     if (settings.has_tls_server_name()) {
       options.tls_server_name = settings.tls_server_name();

@@ -19,11 +19,10 @@
 #include "adapters/th_rtp/th_text.h"
 #include "gateway/crypto/sha256.h"
 #include "gateway/ingest/error_reason.h"
+#include "gateway/util/deterministic_proto.h"
 #include "gateway/util/proto_time.h"
 #include "gateway/util/status_macros.h"
 #include "gateway/util/uuid.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gw/v1/alert.pb.h"
 #include "gw/v1/case.pb.h"
 #include "gw/v1/repatriation.pb.h"
@@ -42,17 +41,6 @@ using adapters::PartnerMessage;
 constexpr size_t kReasonTextBytes = 200;
 constexpr size_t kFieldNameBytes = 24;
 constexpr size_t kPartnerRefBytes = 30;
-
-std::string Deterministic(const google::protobuf::Message& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
 
 absl::string_view BodyOf(absl::string_view frame) {
   return frame.size() >= kLengthPrefixBytes ? frame.substr(kLengthPrefixBytes)
@@ -409,7 +397,7 @@ absl::StatusOr<InboundMessage> ThRtpCodec::Decode(
   out.sender_agency = sender_agency;
   out.message_id = std::string(frame.header().Value("MESSAGE_ID"));
   out.envelope.set_payload_type(canonical->payload_type);
-  out.envelope.set_payload(Deterministic(*canonical->message));
+  out.envelope.set_payload(util::SerializeDeterministic(*canonical->message));
   out.received_sha256 = crypto::Sha256Hex(body);
   out.warnings = std::move(canonical->warnings);
   out.evidence = received.bytes;
