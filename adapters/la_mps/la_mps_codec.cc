@@ -231,6 +231,18 @@ bool IsHeld(absl::StatusCode code) {
   }
 }
 
+// The verifier of `key`'s certificate, or null (no key; a certificate the
+// verifier cannot read, which Signer's own checks make impossible). Null
+// only means that no .ack is recognised as ours, which is today's
+// behaviour: every message is handed to the gateway.
+std::unique_ptr<const crypto::Verifier> VerifierOf(const crypto::Signer* key) {
+  if (key == nullptr) return nullptr;
+  absl::StatusOr<std::unique_ptr<crypto::Verifier>> verifier =
+      crypto::Verifier::FromCertificateDer(key->cert_der());
+  if (!verifier.ok()) return nullptr;
+  return *std::move(verifier);
+}
+
 }  // namespace
 
 LaMpsCodec::LaMpsCodec(std::string local_agency, std::string partner_agency,
@@ -240,6 +252,7 @@ LaMpsCodec::LaMpsCodec(std::string local_agency, std::string partner_agency,
     : local_agency_(std::move(local_agency)),
       partner_agency_(std::move(partner_agency)),
       own_key_(own_key),
+      own_verifier_(VerifierOf(own_key)),
       partner_keys_(std::move(partner_keys)),
       clock_(std::move(clock)) {}
 
@@ -631,6 +644,25 @@ adapters::FileDropProtocol::AckKind LaMpsCodec::InspectAck(
   if (!ack.ok()) return AckKind::kIgnore;
   return ack->status == AckStatus::kCorrupt ? AckKind::kCorrupt
                                             : AckKind::kFinal;
+}
+
+adapters::FileDropProtocol::OwnAckKind LaMpsCodec::InspectOwnAck(
+    std::string_view message_id, std::string_view ack_bytes,
+    std::string_view csv_sha256) const {
+  if (own_verifier_ == nullptr) return OwnAckKind::kNone;
+  const absl::string_view bytes(ack_bytes.data(), ack_bytes.size());
+  absl::StatusOr<Ack> ack = ParseAck(bytes);
+  // CORRUPT is never a final state (LA-MPS.md §7.2 step 3): the message is
+  // processed when it is complete.
+  if (!ack.ok() || ack->status == AckStatus::kCorrupt) return OwnAckKind::kNone;
+  if (ack->message_id != message_id || ack->sender != local_agency_ ||
+      ack->recipient != partner_agency_ ||
+      ack->key_id != own_verifier_->key_id_hex() ||
+      !VerifyAck(*ack, bytes, *own_verifier_).ok()) {
+    return OwnAckKind::kNone;
+  }
+  return ack->payload_sha256 == csv_sha256 ? OwnAckKind::kSameMessage
+                                           : OwnAckKind::kConflict;
 }
 
 absl::StatusOr<std::string> LaMpsCodec::MakeIncompleteAck(

@@ -72,7 +72,16 @@
 //    subjects.1.role), error_text the status message (one line, at most
 //    1,000 characters). A REJECTED .ack's received_at is the clock's now.
 //  * InspectAck: kFinal for a valid ACCEPTED or REJECTED .ack, kCorrupt for
-//    a valid CORRUPT one, kIgnore otherwise. MakeIncompleteAck: a signed
+//    a valid CORRUPT one, kIgnore otherwise. InspectOwnAck (the receiver's
+//    own outbox/<id>.ack, LA-MPS.md §7.2 step 4): kSameMessage or
+//    kConflict when the bytes parse, status is ACCEPTED or REJECTED,
+//    message_id = <id>, sender = this gateway, recipient = the partner,
+//    key_id = the link key's and the signature verifies with the link key's
+//    certificate; kSameMessage when payload_sha256 = `csv_sha256`,
+//    kConflict otherwise. kNone for everything else: a CORRUPT receipt
+//    (never final), a partly written or altered one, one signed by another
+//    key (the partner's, or a link key since replaced), or no link key.
+//    MakeIncompleteAck: a signed
 //    CORRUPT .ack, error_code INCOMPLETE, payload_sha256 of the bytes
 //    present, received_at now.
 //
@@ -85,6 +94,7 @@
 #define GW_ADAPTERS_LA_MPS_LA_MPS_CODEC_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -140,6 +150,10 @@ class LaMpsCodec : public adapters::Codec,
   AckKind InspectAck(std::string_view message_id,
                      std::string_view ack_bytes) const override;
 
+  OwnAckKind InspectOwnAck(std::string_view message_id,
+                           std::string_view ack_bytes,
+                           std::string_view csv_sha256) const override;
+
   [[nodiscard]] absl::StatusOr<std::string> MakeIncompleteAck(
       std::string_view message_id, std::string_view csv_bytes,
       std::string_view what_is_wrong) const override;
@@ -154,7 +168,10 @@ class LaMpsCodec : public adapters::Codec,
 
   const std::string local_agency_;
   const std::string partner_agency_;
-  const crypto::Signer* const own_key_;                      // not owned
+  const crypto::Signer* const own_key_;  // not owned
+  // own_key_'s certificate, to recognise our own receipts; null without a
+  // link key.
+  const std::unique_ptr<const crypto::Verifier> own_verifier_;
   const std::vector<const crypto::Verifier*> partner_keys_;  // not owned
   const std::function<absl::Time()> clock_;
 };

@@ -446,7 +446,8 @@ class FileDropTransport::Engine {
 
   // What this transport knows of one inbound message id.
   struct Inbound {
-    // The files last answered with an .ack.
+    // The files last answered with an .ack, or found already answered by
+    // our final .ack (§7.2 step 4).
     std::optional<MessageStamp> processed;
     bool in_flight = false;
     // §7.2 step 3: first poll that found it incomplete.
@@ -454,6 +455,7 @@ class FileDropTransport::Engine {
     // The files a CORRUPT .ack was last written for.
     std::optional<MessageStamp> corrupt_written;
     bool read_error_logged = false;
+    bool own_ack_read_error_logged = false;  // outbox/<id>.ack
     // The files the gateway last answered with no .ack (held for an
     // unknown key, a conflicting reuse of an id), and when to hand them
     // over again: after one poll interval, then twice as long each time up
@@ -485,6 +487,10 @@ class FileDropTransport::Engine {
   // Receiving.
   void PollInbox(InboundReceiver* receiver);
   void ProcessInbound(const std::string& id, InboundReceiver* receiver);
+  // §7.2 step 4 for complete files: true when they must not be handed
+  // over (see the definition).
+  bool SettledByOwnAck(const std::string& id, const MessageStamp& stamp,
+                       absl::string_view csv, Inbound& state);
   void FinishInbound(ReceivedAnswer received);
 
   // Clean-up (§7.5).
@@ -833,7 +839,7 @@ void FileDropTransport::Engine::PollSends() {
 }
 
 // ---------------------------------------------------------------------------
-// Receiving (§7.2 steps 1-3)
+// Receiving (§7.2 steps 1-4)
 
 void FileDropTransport::Engine::PollInbox(InboundReceiver* receiver) {
   absl::StatusOr<std::vector<std::string>> names = ListNames(inbox_);
@@ -939,6 +945,7 @@ void FileDropTransport::Engine::ProcessInbound(const std::string& id,
   if (what_is_wrong.empty()) {
     state.incomplete_since.reset();
     state.corrupt_written.reset();
+    if (SettledByOwnAck(id, stamp, *csv, state)) return;
     state.in_flight = true;
     PartnerMessage message;
     message.message_id = id;
@@ -963,6 +970,22 @@ void FileDropTransport::Engine::ProcessInbound(const std::string& id,
 
   if (!state.incomplete_since) state.incomplete_since = now;
   if (now - *state.incomplete_since < options_.incomplete_grace) return;
+  // An id already in a final state keeps its final .ack: a CORRUPT one
+  // would erase that state (§7.2 step 3 allows either), and the complete
+  // files, when they come, get the stored .ack again.
+  const std::string own_ack_path = JoinPath(outbox_, absl::StrCat(id, ".ack"));
+  if (absl::StatusOr<std::string> own = ReadWholeFile(own_ack_path);
+      own.ok() && protocol_->InspectOwnAck(id, *own, /*csv_sha256=*/"") !=
+                      FileDropProtocol::OwnAckKind::kNone) {
+    if (!(state.corrupt_written && *state.corrupt_written == stamp)) {
+      Log(absl::StrCat(id,
+                       ": incomplete files under an id already answered; "
+                       "our final .ack is kept: ",
+                       what_is_wrong));
+    }
+    state.corrupt_written = stamp;
+    return;
+  }
   absl::StatusOr<std::string> ack = protocol_->MakeIncompleteAck(
       id, csv ? *csv : std::string(), what_is_wrong);
   if (!ack.ok()) {
@@ -981,6 +1004,77 @@ void FileDropTransport::Engine::ProcessInbound(const std::string& id,
   Log(absl::StrCat(id, ": incomplete since ",
                    absl::FormatTime(*state.incomplete_since),
                    "; CORRUPT .ack written: ", what_is_wrong));
+}
+
+// An id in a final state is never processed again (§7.2 step 4), and the
+// gateway cannot be relied on for it: it would answer a REJECTED message
+// anew (another received_at, another audit entry) and refuse a conflict
+// again at every change of the files. Our final .ack in outbox/ is the
+// record of that state. Returns true when the files are not to be handed
+// over: the id is final (exact duplicate, or conflict), or our .ack could
+// not be read or written again (tried again at the next poll, since the
+// files are then not marked processed).
+bool FileDropTransport::Engine::SettledByOwnAck(const std::string& id,
+                                                const MessageStamp& stamp,
+                                                absl::string_view csv,
+                                                Inbound& state) {
+  const std::string name = absl::StrCat(id, ".ack");
+  const std::string path = JoinPath(outbox_, name);
+  const FileStamp ack_stamp = StampOf(path);
+  if (!ack_stamp.exists) return false;
+  absl::StatusOr<std::string> ack = ReadWholeFile(path);
+  if (!ack.ok()) {
+    if (absl::IsNotFound(ack.status())) return false;  // gone since the stat
+    if (!state.own_ack_read_error_logged) {
+      state.own_ack_read_error_logged = true;
+      Log(absl::StrCat(id, ": cannot read our .ack: ", ack.status().message()));
+    }
+    return true;
+  }
+  state.own_ack_read_error_logged = false;
+  switch (protocol_->InspectOwnAck(id, *ack, gw::crypto::Sha256Hex(csv))) {
+    case FileDropProtocol::OwnAckKind::kNone:
+      return false;
+    case FileDropProtocol::OwnAckKind::kSameMessage: {
+      // The partner rewrote the files (it has not seen our .ack): send the
+      // stored .ack again, same bytes, by §3.2, so the transfer carries it.
+      // Files already processed in this run reach this point only when
+      // they changed. After a restart nothing is remembered, and only files
+      // written after our .ack count as rewritten, so that a restart does
+      // not rewrite the .ack of every answered message still in inbox/ (an
+      // equal mtime counts as not rewritten: the partner's next
+      // redelivery is newer).
+      const bool rewritten = state.processed.has_value() ||
+                             stamp.csv.mtime_ns > ack_stamp.mtime_ns ||
+                             stamp.sig.mtime_ns > ack_stamp.mtime_ns ||
+                             stamp.done.mtime_ns > ack_stamp.mtime_ns;
+      if (rewritten) {
+        if (absl::Status written = WriteFileAtomically(outbox_, name, *ack);
+            !written.ok()) {
+          Log(absl::StrCat(id,
+                           ": cannot write our .ack again: ", written.message(),
+                           "; tried again at the next poll"));
+          return true;
+        }
+        Log(absl::StrCat(id,
+                         ": exact duplicate of a message already answered; "
+                         "our .ack written again (LA-MPS.md §7.2 step 4)"));
+      }
+      state.processed = stamp;
+      return true;
+    }
+    case FileDropProtocol::OwnAckKind::kConflict:
+      // Once per version of the files: they count as processed until they
+      // change.
+      Log(absl::StrCat(
+          "conflicting reuse of message id ", id,
+          ": complete files in inbox/ whose .csv differs from the one our "
+          "final .ack answers; .ack kept unchanged, files not examined "
+          "(LA-MPS.md §7.2 step 4); operator attention"));
+      state.processed = stamp;
+      return true;
+  }
+  return false;
 }
 
 void FileDropTransport::Engine::FinishInbound(ReceivedAnswer received) {

@@ -40,12 +40,29 @@
 // timeout: only a final ack, a write error, Stop(), or a later Send of the
 // same id (the earlier one then answers UNAVAILABLE "superseded") end it.
 //
-// Receiving (§7.2 steps 1-3), after StartReceiving: every poll looks at each
+// Receiving (§7.2 steps 1-4), after StartReceiving: every poll looks at each
 // <id>.done in inbox/ that was not yet processed or whose three files
 // changed since. The .done must be exactly the two §3.6 lines, and <id>.csv
 // and <id>.sig must exist with those SHA-256 values; all three are read in
 // full and checked before anything is handed over, so a half-copied file is
 // never handed to the gateway.
+//  * Complete, id already final (§7.2 step 4): when outbox/<id>.ack exists,
+//    FileDropProtocol::InspectOwnAck(id, its bytes, SHA-256 of the .csv)
+//    decides first, and an id in a final state is never handed over again:
+//     - kSameMessage (exact duplicate): the .ack is written again, same
+//       bytes, by the write protocol above, so the transfer carries it
+//       again; only for files that changed since this transport last
+//       processed them, or, for files it has not seen since it started,
+//       that are newer (mtime) than the .ack: a restart rewrites nothing,
+//       and an unchanged message is not rewritten at every poll;
+//     - kConflict (the .ack answers another .csv digest): the .ack is left
+//       unchanged, the files are not handed over, and one log line
+//       "conflicting reuse of message id <id>: ... operator attention" is
+//       written per version of the files (and again after a restart);
+//     - kNone (no final .ack of ours, e.g. a CORRUPT one): as below.
+//    In both final cases the files count as processed until they change.
+//    A read or write error on the .ack is logged and tried again at the
+//    next poll, without handing the message over.
 //  * Complete: InboundReceiver::Receive(peer_agency, {message_id = <id>,
 //    content_type "text/csv", bytes = the .csv, metadata {"sig", "done"}}),
 //    at most one in flight per id. Its answer goes through
@@ -55,15 +72,18 @@
 //    error writes nothing, and the message is handed over again at a later
 //    poll: after one poll interval, then after twice as long each time (at
 //    most an hour) while its files stay the same, at once when they change.
-//    The gateway deduplicates by (sender, message id), so handing a
-//    message over again is harmless.
+//    Such a message has no final .ack of ours yet, and the gateway
+//    deduplicates by (sender, message id), so handing it over again is
+//    harmless.
 //  * Incomplete: checked again at every poll. After incomplete_grace from
 //    the first poll that found it incomplete (not restarted by rewrites),
 //    outbox/<id>.ack = FileDropProtocol::MakeIncompleteAck(id, the .csv
 //    bytes or "", what is wrong); after that a new one only when the files
 //    change and are still incomplete. The grace clock is kept in memory: a
 //    gateway restart starts it again (the partner's redelivery still gets
-//    the message through; only the CORRUPT receipt comes later).
+//    the message through; only the CORRUPT receipt comes later). An id
+//    that already has a final .ack of ours keeps it: no CORRUPT .ack
+//    replaces it, and the complete files get the stored .ack again.
 //  * A .csv/.sig without a .done is not processed; one log line when that
 //    has lasted 7 days (§7.4).
 //

@@ -42,6 +42,31 @@ class FileDropProtocol {
   virtual AckKind InspectAck(std::string_view message_id,
                              std::string_view ack_bytes) const = 0;
 
+  // What the receiver's own outbox/<id>.ack says about a complete inbound
+  // message whose .csv has SHA-256 `csv_sha256` (lowercase hex), before the
+  // message is handed to the gateway (LA-MPS.md §7.2 step 4: an id in a
+  // final state is never processed again).
+  enum class OwnAckKind {
+    // Not a final receipt of ours for this id: partly written, another
+    // message id, sender or recipient, a signature that does not verify
+    // with our own key, or a CORRUPT receipt (never final, §7.2 step 3).
+    // The message is processed as usual.
+    kNone,
+    // Our valid ACCEPTED or REJECTED receipt for this id and exactly this
+    // .csv digest: an exact duplicate. The transport writes the same .ack
+    // bytes again and does not hand the message over.
+    kSameMessage,
+    // Our valid ACCEPTED or REJECTED receipt for this id, but for another
+    // .csv digest: a conflicting reuse of the id. The .ack stays as it is,
+    // the new files are not examined, an operator is alerted.
+    kConflict,
+  };
+  // An empty `csv_sha256` asks only whether `ack_bytes` is a final .ack of
+  // ours for the id: kConflict if it is, kNone if not.
+  virtual OwnAckKind InspectOwnAck(std::string_view message_id,
+                                   std::string_view ack_bytes,
+                                   std::string_view csv_sha256) const = 0;
+
   // The receiver's signed CORRUPT receipt (error INCOMPLETE) for a message
   // whose files stayed incomplete past the grace period (LA-MPS.md §7.2
   // step 3). `csv_bytes` is what <id>.csv holds now (empty if missing);

@@ -53,6 +53,7 @@ using testing::kAlertId;
 using testing::kRequestId;
 using testing::kStatusId;
 using AckKind = adapters::FileDropProtocol::AckKind;
+using OwnAckKind = adapters::FileDropProtocol::OwnAckKind;
 using Kind = DeliveryOutcome::Kind;
 
 constexpr char kAlertType[] = "application/vnd.gw.v1.CaseAlert+proto";
@@ -563,6 +564,89 @@ TEST_F(LaMpsCodecTest, IncompleteAckIsASignedCorruptReceipt) {
   EXPECT_EQ(ack->received_at, now_);
   EXPECT_EQ(partner_->InspectAck(kRequestId, *bytes), AckKind::kCorrupt);
   EXPECT_FALSE(codec_->MakeIncompleteAck("not-a-uuid", "", "x").ok());
+}
+
+// --- InspectOwnAck: our final receipts in outbox/ (§7.2 step 4). ----------
+
+TEST_F(LaMpsCodecTest, OurExampleReceiptIsFinalForItsDigestOnly) {
+  const std::string ack = Example("outbox", absl::StrCat(kRequestId, ".ack"));
+  const std::string csv_sha256 =
+      crypto::Sha256Hex(Example("inbox", absl::StrCat(kRequestId, ".csv")));
+  EXPECT_EQ(codec_->InspectOwnAck(kRequestId, ack, csv_sha256),
+            OwnAckKind::kSameMessage);
+  EXPECT_EQ(codec_->InspectOwnAck(kRequestId, ack,
+                                  crypto::Sha256Hex("other .csv bytes")),
+            OwnAckKind::kConflict);
+}
+
+TEST_F(LaMpsCodecTest, OurRejectedReceiptIsFinalToo) {
+  const PartnerMessage message = ExampleMessage("inbox", kRequestId);
+  const absl::Status refusal =
+      RefusalStatus(absl::StatusCode::kInvalidArgument,
+                    Refusal{"SCHEMA_VIOLATION", "victim.sex", "not a code"});
+  auto answer = codec_->EncodeAnswer(
+      "LA-MPS", message, InboundAnswer{refusal, std::nullopt, false});
+  ASSERT_TRUE(answer.ok() && answer->has_value()) << answer.status();
+  EXPECT_EQ(codec_->InspectOwnAck(kRequestId, (*answer)->bytes,
+                                  crypto::Sha256Hex(message.bytes)),
+            OwnAckKind::kSameMessage);
+  EXPECT_EQ(codec_->InspectOwnAck(kRequestId, (*answer)->bytes,
+                                  crypto::Sha256Hex("other .csv bytes")),
+            OwnAckKind::kConflict);
+}
+
+TEST_F(LaMpsCodecTest, WhatIsNotOurFinalReceiptIsNone) {
+  const std::string csv = Example("inbox", absl::StrCat(kRequestId, ".csv"));
+  const std::string csv_sha256 = crypto::Sha256Hex(csv);
+  const std::string good = Example("outbox", absl::StrCat(kRequestId, ".ack"));
+  // Our fields, but signed with the partner's key.
+  Ack forged;
+  forged.message_id = kRequestId;
+  forged.sender = "CN-MPS";
+  forged.recipient = "LA-MPS";
+  forged.status = AckStatus::kAccepted;
+  forged.payload_sha256 = csv_sha256;
+  forged.received_at = Utc(2026, 3, 14, 9, 1, 15);
+  auto partner_signed = BuildAck(forged, *partner_signer_);
+  ASSERT_TRUE(partner_signed.ok()) << partner_signed.status();
+  auto corrupt = codec_->MakeIncompleteAck(kRequestId, csv, ".sig missing");
+  ASSERT_TRUE(corrupt.ok()) << corrupt.status();
+
+  struct Case {
+    const char* name;
+    std::string id;
+    std::string ack;
+    std::string sha256;
+  };
+  const std::vector<Case> cases = {
+      {"one byte changed", kRequestId,
+       absl::StrReplaceAll(good, {{"16:01:15", "16:01:16"}}), csv_sha256},
+      {"partly written", kRequestId, good.substr(0, good.size() - 30),
+       csv_sha256},
+      {"empty", kRequestId, "", csv_sha256},
+      {"for another message id", kAlertId, good, csv_sha256},
+      {"partner's ACCEPTED receipt (TEST 2)", kAlertId,
+       Example("inbox", absl::StrCat(kAlertId, ".ack")),
+       crypto::Sha256Hex(Example("outbox", absl::StrCat(kAlertId, ".csv")))},
+      {"partner's REJECTED receipt (TEST 2)", kStatusId,
+       Example("inbox", absl::StrCat(kStatusId, ".ack")),
+       crypto::Sha256Hex(Example("outbox", absl::StrCat(kStatusId, ".csv")))},
+      {"our fields signed with the partner's key", kRequestId, *partner_signed,
+       csv_sha256},
+      {"our CORRUPT receipt, never final", kRequestId, *corrupt, csv_sha256},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(codec_->InspectOwnAck(c.id, c.ack, c.sha256), OwnAckKind::kNone)
+        << c.name;
+  }
+  // The partner's codec does not take our receipt for one of its own.
+  EXPECT_EQ(partner_->InspectOwnAck(kRequestId, good, csv_sha256),
+            OwnAckKind::kNone);
+  // Without a link key nothing is ours.
+  const LaMpsCodec keyless("CN-MPS", "LA-MPS", nullptr, {partner_key_.get()},
+                           [this] { return now_; });
+  EXPECT_EQ(keyless.InspectOwnAck(kRequestId, good, csv_sha256),
+            OwnAckKind::kNone);
 }
 
 // --- Decode: the order and codes of §7.2 and §8. ----------------------------

@@ -1,8 +1,10 @@
 // tests/unit/adapters/transport/file_drop_test.cc
 //
 // FileDropTransport on a real temporary link directory, with a fake
-// FileDropProtocol (.ack bytes "FINAL <id>" and "CORRUPT <id>" are valid
-// receipts, anything else is ignored), a fake AnswerEncoder, a fake
+// FileDropProtocol (in inbox/, .ack bytes "FINAL <id>" and "CORRUPT <id>"
+// are valid receipts, anything else is ignored; in outbox/, "FINAL <id>
+// <csv sha256>" is our own final receipt for that .csv, anything else is
+// not), a fake AnswerEncoder, a fake
 // receiver, a fake clock for every ICD rule (grace, redelivery, retention)
 // and a 10 ms poll interval. Tests wait for conditions or for whole polls
 // (CompletedPollsForTest), never for a length of time.
@@ -144,6 +146,16 @@ class FakeProtocol final : public FileDropProtocol {
     if (ack_bytes == "CORRUPT " + id) return AckKind::kCorrupt;
     return AckKind::kIgnore;
   }
+  OwnAckKind InspectOwnAck(std::string_view message_id,
+                           std::string_view ack_bytes,
+                           std::string_view csv_sha256) const override {
+    own_inspections_.fetch_add(1);
+    const std::string prefix = "FINAL " + std::string(message_id) + " ";
+    const std::string ack(ack_bytes);
+    if (ack.compare(0, prefix.size(), prefix) != 0) return OwnAckKind::kNone;
+    return ack.substr(prefix.size()) == csv_sha256 ? OwnAckKind::kSameMessage
+                                                   : OwnAckKind::kConflict;
+  }
   absl::StatusOr<std::string> MakeIncompleteAck(
       std::string_view message_id, std::string_view csv_bytes,
       std::string_view what_is_wrong) const override {
@@ -152,14 +164,22 @@ class FakeProtocol final : public FileDropProtocol {
                         csv_bytes.size(), " ", std::string(what_is_wrong));
   }
   int inspections() const { return inspections_.load(); }
+  int own_inspections() const { return own_inspections_.load(); }
   int incomplete_acks() const { return incomplete_acks_.load(); }
 
  private:
   mutable std::atomic<int> inspections_{0};
+  mutable std::atomic<int> own_inspections_{0};
   mutable std::atomic<int> incomplete_acks_{0};
 };
 
 std::string AckFor(const std::string& id) { return "ACK " + id + " ACCEPTED"; }
+
+// Our final (ACCEPTED or REJECTED) .ack for `csv` under `id`, as the fake
+// protocol recognises it.
+std::string OwnFinalAck(const std::string& id, const std::string& csv) {
+  return absl::StrCat("FINAL ", id, " ", gw::crypto::Sha256Hex(csv));
+}
 
 class FakeEncoder final : public AnswerEncoder {
  public:
@@ -175,14 +195,19 @@ class FakeEncoder final : public AnswerEncoder {
     }
     PartnerMessage ack;
     ack.message_id = received.message_id;
-    ack.bytes = AckFor(received.message_id);
+    ack.bytes = final_acks_.load()
+                    ? OwnFinalAck(received.message_id, received.bytes)
+                    : AckFor(received.message_id);
     return ack;
   }
   void AnswerNothingTimes(int n) { nullopt_remaining_.store(n); }
+  // Answers with .acks the protocol recognises as our final ones.
+  void WriteFinalAcks() { final_acks_.store(true); }
   int calls() const { return calls_.load(); }
 
  private:
   mutable std::atomic<int> calls_{0};
+  std::atomic<bool> final_acks_{false};
   mutable std::atomic<int> nullopt_remaining_{0};
 };
 
@@ -734,7 +759,7 @@ TEST_F(FileDropTest, CompleteMessageReachesTheReceiverOnceAndIsAcked) {
   EXPECT_TRUE(Exists(Inbox(std::string(kId) + ".done")));
 }
 
-TEST_F(FileDropTest, RewrittenFilesAreHandedOverAgainAndAckedAgain) {
+TEST_F(FileDropTest, RewrittenFilesWithoutAFinalAckOfOursAreHandedOverAgain) {
   auto transport = Make();
   ASSERT_NE(transport, nullptr);
   ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
@@ -743,12 +768,186 @@ TEST_F(FileDropTest, RewrittenFilesAreHandedOverAgainAndAckedAgain) {
   ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
   const ino_t first_ack = Inode(ack);
 
-  // §7.2 step 4: the partner resends (it never saw our .ack); the gateway
-  // deduplicates, and the .ack is written again.
+  // The protocol does not call this .ack a final one of ours (kNone): the
+  // resent files go to the gateway again, which answers again.
   PartnerSends(kId);
   ASSERT_TRUE(Eventually([&] { return receiver_.count() == 2; }, "resend"));
   ASSERT_TRUE(Eventually(
       [&] { return Inode(ack) != first_ack && Inode(ack) != 0; }, "new .ack"));
+  EXPECT_GE(protocol_.own_inspections(), 1);
+}
+
+// §7.2 step 4: an id in a final state is never processed again.
+
+TEST_F(FileDropTest, AnsweredMessageIsNotHandedOverAgainAfterARestart) {
+  encoder_.WriteFinalAcks();
+  const std::string ack = Outbox(std::string(kId) + ".ack");
+  {
+    auto before_restart = Make();
+    ASSERT_NE(before_restart, nullptr);
+    ASSERT_TRUE(before_restart->StartReceiving(&receiver_).ok());
+    PartnerSends(kId);
+    ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
+  }
+  ASSERT_EQ(receiver_.count(), 1u);
+  const std::string bytes = ReadFile(ack);
+  ASSERT_EQ(bytes, OwnFinalAck(kId, kCsv));
+  const ino_t inode = Inode(ack);
+
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  WaitPolls(*transport, 3);
+  EXPECT_GE(protocol_.own_inspections(), 1);
+  EXPECT_EQ(receiver_.count(), 1u);
+  EXPECT_EQ(encoder_.calls(), 1);
+  // Untouched: the partner's files are older than the .ack, so they are not
+  // a resend.
+  EXPECT_EQ(Inode(ack), inode);
+  EXPECT_EQ(ReadFile(ack), bytes);
+  EXPECT_EQ(LogsContaining("written again"), 0);
+}
+
+TEST_F(FileDropTest, FilesRewrittenWhileTheGatewayWasDownGetTheAckAgain) {
+  encoder_.WriteFinalAcks();
+  const std::string ack = Outbox(std::string(kId) + ".ack");
+  {
+    auto before_restart = Make();
+    ASSERT_NE(before_restart, nullptr);
+    ASSERT_TRUE(before_restart->StartReceiving(&receiver_).ok());
+    PartnerSends(kId);
+    ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
+  }
+  // The partner's files are now newer than our .ack: it resent them.
+  SetMtime(ack, absl::Now() - absl::Hours(1));
+  const std::string bytes = ReadFile(ack);
+  const ino_t inode = Inode(ack);
+
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  ASSERT_TRUE(Eventually([&] { return Inode(ack) != inode && Inode(ack) != 0; },
+                         "new .ack"));
+  EXPECT_EQ(ReadFile(ack), bytes);
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(receiver_.count(), 1u);
+}
+
+TEST_F(FileDropTest, ExactDuplicateGetsTheSameAckWrittenAgainOnly) {
+  encoder_.WriteFinalAcks();
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  PartnerSends(kId);
+  const std::string ack = Outbox(std::string(kId) + ".ack");
+  ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
+  const std::string bytes = ReadFile(ack);
+  const ino_t first = Inode(ack);
+
+  // The partner has not seen our .ack and writes the same files again.
+  PartnerSends(kId);
+  ASSERT_TRUE(Eventually([&] { return Inode(ack) != first && Inode(ack) != 0; },
+                         "new .ack"));
+  // Byte for byte, by the write protocol.
+  EXPECT_EQ(ReadFile(ack), bytes);
+  EXPECT_EQ(Mode(ack), 0640u);
+  EXPECT_FALSE(Exists(ack + ".tmp"));
+  // Once per rewrite by the partner, not at every poll.
+  const ino_t second = Inode(ack);
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(Inode(ack), second);
+  EXPECT_EQ(receiver_.count(), 1u);
+  EXPECT_EQ(encoder_.calls(), 1);
+  EXPECT_EQ(LogsContaining(std::string(kId) + ": exact duplicate"), 1);
+}
+
+TEST_F(FileDropTest, IncompleteFilesUnderAnAnsweredIdKeepOurFinalAck) {
+  encoder_.WriteFinalAcks();
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  PartnerSends(kId);
+  const std::string ack = Outbox(std::string(kId) + ".ack");
+  ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
+  const std::string bytes = ReadFile(ack);
+
+  // The partner's redelivery arrives truncated and stays so past the
+  // grace period: no CORRUPT .ack replaces the final one.
+  const std::string whole = kCsv;
+  PartnerWrite(Inbox(std::string(kId) + ".csv"), whole.substr(0, 10));
+  WaitPolls(*transport, 3);
+  clock_.Advance(absl::Hours(6) + absl::Minutes(1));
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(ReadFile(ack), bytes);
+  EXPECT_EQ(LogsContaining("our final .ack is kept"), 1);
+
+  // Complete again: the stored .ack is written again, nothing handed over.
+  PartnerSends(kId);
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(ReadFile(ack), bytes);
+  EXPECT_EQ(receiver_.count(), 1u);
+}
+
+TEST_F(FileDropTest, ConflictingReuseOfAnIdKeepsTheAckAndAlertsOnce) {
+  encoder_.WriteFinalAcks();
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  PartnerSends(kId);
+  const std::string ack = Outbox(std::string(kId) + ".ack");
+  ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
+  const std::string bytes = ReadFile(ack);
+  const ino_t inode = Inode(ack);
+
+  // Other content under the same id.
+  const std::string other = std::string(kCsv) + "victim.family_name,X\n";
+  PartnerSends(kId, other);
+  const std::string alert =
+      absl::StrCat("conflicting reuse of message id ", kId, ": ");
+  ASSERT_TRUE(
+      Eventually([&] { return LogsContaining(alert) == 1; }, "alert line"));
+  EXPECT_EQ(LogsContaining("operator attention"), 1);
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(LogsContaining(alert), 1);
+  EXPECT_EQ(receiver_.count(), 1u);
+  EXPECT_EQ(encoder_.calls(), 1);
+  EXPECT_EQ(Inode(ack), inode);
+  EXPECT_EQ(ReadFile(ack), bytes);
+  // No file content in the log.
+  EXPECT_EQ(LogsContaining("victim"), 0);
+
+  // Another version of the conflicting files: one more line.
+  PartnerSends(kId, other);
+  ASSERT_TRUE(
+      Eventually([&] { return LogsContaining(alert) == 2; }, "second alert"));
+  EXPECT_EQ(receiver_.count(), 1u);
+  EXPECT_EQ(Inode(ack), inode);
+
+  // The original files again: an exact duplicate.
+  PartnerSends(kId);
+  ASSERT_TRUE(Eventually([&] { return Inode(ack) != inode && Inode(ack) != 0; },
+                         "new .ack"));
+  EXPECT_EQ(ReadFile(ack), bytes);
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(receiver_.count(), 1u);
+}
+
+TEST_F(FileDropTest, CorruptAckOfOursIsNotAFinalState) {
+  // A CORRUPT .ack of ours from an earlier run (the files were incomplete
+  // then); now the message is complete: it is processed.
+  encoder_.WriteFinalAcks();
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  const std::string ack = Outbox(std::string(kId) + ".ack");
+  {
+    std::ofstream out(ack, std::ios::binary);
+    out << "INCOMPLETE " << kId << " 10 .csv does not match .done";
+  }
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  PartnerSends(kId);
+  ASSERT_TRUE(Eventually([&] { return receiver_.count() == 1; }, "hand-over"));
+  ASSERT_TRUE(Eventually(
+      [&] { return ReadFile(ack) == OwnFinalAck(kId, kCsv); }, "final .ack"));
 }
 
 TEST_F(FileDropTest,
