@@ -98,6 +98,11 @@ absl::StatusOr<std::vector<CsvRecord>> ReadCsv(absl::string_view bytes,
     absl::Status status = ReadField(bytes, number, &pos, &fields.back());
     if (!status.ok()) return status;
     while (pos < bytes.size() && bytes[pos] == ',') {
+      // Refused at the third field, not at the end of the line: a hostile
+      // line of commas must not become millions of strings.
+      if (fields.size() == 2) {
+        return Malformed(number, "more than 2 fields, want 2 (path, value)");
+      }
       ++pos;
       fields.emplace_back();
       status = ReadField(bytes, number, &pos, &fields.back());

@@ -45,6 +45,13 @@ constexpr absl::Duration kOrphanLogAfter = absl::Hours(24 * 7);
 // A §3.6 .done is 214 bytes; anything much larger is malformed, and is not
 // read into memory.
 constexpr size_t kMaxDoneBytes = 4096;
+// Reads of the other files are bounded too: everything in inbox/ is
+// written by the other side. A .csv may be 16 MiB (LA-MPS.md §9); twice
+// that is read, so the codec can refuse it as PAYLOAD_TOO_LARGE, and
+// anything larger is not read at all. A .sig is 89 bytes, an .ack small.
+constexpr size_t kMaxCsvBytes = 32u << 20;
+constexpr size_t kMaxSigBytes = 4096;
+constexpr size_t kMaxAckBytes = 1u << 20;
 // The longest wait before a message the gateway did not answer is handed
 // over again while its files stay the same.
 constexpr absl::Duration kMaxUnansweredDelay = absl::Hours(1);
@@ -185,15 +192,29 @@ struct MessageStamp {
 };
 
 // The whole file, or its first max_bytes + 1 bytes when it is longer (the
-// caller sees it is too long). NOT_FOUND when it does not exist;
-// UNAVAILABLE naming the path for other errors.
+// caller sees it is too long). Only a regular file is read: a symbolic
+// link, FIFO or device planted in the link directory would otherwise let
+// the other side read our files or block this thread for ever.
+// NOT_FOUND when it does not exist; FAILED_PRECONDITION for anything but a
+// regular file; UNAVAILABLE naming the path for other errors.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path,
-                                          size_t max_bytes = SIZE_MAX - 1) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+                                          size_t max_bytes) {
+  Fd fd(::open(path.c_str(),
+               O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
   if (!fd.ok()) {
     const int err = errno;
     if (err == ENOENT) return absl::NotFoundError(path);
+    if (err == ELOOP) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": a symbolic link; only regular files are read"));
+    }
     return IoError(path, err);
+  }
+  struct stat info;
+  if (::fstat(fd.get(), &info) != 0) return IoError(path, errno);
+  if (!S_ISREG(info.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": not a regular file; only regular files are read"));
   }
   std::string bytes;
   char buffer[64 * 1024];
@@ -765,7 +786,7 @@ bool FileDropTransport::Engine::CheckAck(const std::string& id) {
     return false;
   }
   if (!pending.ack_stamp || *pending.ack_stamp != stamp) {
-    absl::StatusOr<std::string> bytes = ReadWholeFile(path);
+    absl::StatusOr<std::string> bytes = ReadWholeFile(path, kMaxAckBytes);
     if (!bytes.ok()) {
       // Gone between stat and open, or unreadable: look again next poll.
       if (!absl::IsNotFound(bytes.status()))
@@ -927,8 +948,16 @@ void FileDropTransport::Engine::ProcessInbound(const std::string& id,
     if (read_error.empty()) return;  // removed since the listing
   } else {
     done = *std::move(done_bytes);
-    read(csv_path, SIZE_MAX - 1, &csv);
-    read(sig_path, SIZE_MAX - 1, &sig);
+    read(csv_path, kMaxCsvBytes, &csv);
+    read(sig_path, kMaxSigBytes, &sig);
+    if ((csv && csv->size() > kMaxCsvBytes) ||
+        (sig && sig->size() > kMaxSigBytes)) {
+      if (read_error.empty()) {
+        read_error = absl::StrCat("the .csv is over ", kMaxCsvBytes,
+                                  " bytes or the .sig over ", kMaxSigBytes,
+                                  "; not read");
+      }
+    }
   }
   if (!read_error.empty()) {
     // Our own problem (permissions, I/O), not the partner's: no CORRUPT.
@@ -974,7 +1003,8 @@ void FileDropTransport::Engine::ProcessInbound(const std::string& id,
   // would erase that state (§7.2 step 3 allows either), and the complete
   // files, when they come, get the stored .ack again.
   const std::string own_ack_path = JoinPath(outbox_, absl::StrCat(id, ".ack"));
-  if (absl::StatusOr<std::string> own = ReadWholeFile(own_ack_path);
+  if (absl::StatusOr<std::string> own =
+          ReadWholeFile(own_ack_path, kMaxAckBytes);
       own.ok() && protocol_->InspectOwnAck(id, *own, /*csv_sha256=*/"") !=
                       FileDropProtocol::OwnAckKind::kNone) {
     if (!(state.corrupt_written && *state.corrupt_written == stamp)) {
@@ -1022,7 +1052,7 @@ bool FileDropTransport::Engine::SettledByOwnAck(const std::string& id,
   const std::string path = JoinPath(outbox_, name);
   const FileStamp ack_stamp = StampOf(path);
   if (!ack_stamp.exists) return false;
-  absl::StatusOr<std::string> ack = ReadWholeFile(path);
+  absl::StatusOr<std::string> ack = ReadWholeFile(path, kMaxAckBytes);
   if (!ack.ok()) {
     if (absl::IsNotFound(ack.status())) return false;  // gone since the stat
     if (!state.own_ack_read_error_logged) {
@@ -1192,7 +1222,7 @@ void FileDropTransport::Engine::NoteUnclaimedMessage(const std::string& id) {
   if (!stamp.exists) return;
   auto seen = unclaimed_acks_.find(id);
   if (seen != unclaimed_acks_.end() && seen->second == stamp) return;
-  absl::StatusOr<std::string> bytes = ReadWholeFile(path);
+  absl::StatusOr<std::string> bytes = ReadWholeFile(path, kMaxAckBytes);
   if (!bytes.ok()) return;
   unclaimed_acks_[id] = stamp;
   if (protocol_->InspectAck(id, *bytes) == FileDropProtocol::AckKind::kFinal)

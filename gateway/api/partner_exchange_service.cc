@@ -104,6 +104,20 @@ grpc::ServerUnaryReactor* PartnerExchangeService::Deliver(
         finish);
     return reactor;
   }
+  if (link->answer_encoder() != nullptr) {
+    // The agency's link answers in its own format (TH-RTP frames, LA-MPS
+    // files): its messages come through that link's transport, never as
+    // gw.v1 envelopes here.
+    pipeline->AuditRefusal(
+        *caller, {"PartnerExchange.Deliver", {}, ""},
+        ingest::WithReason(
+            absl::PermissionDeniedError(absl::StrCat(
+                "caller: ", caller->agency,
+                " delivers through its own partner link, not PartnerExchange")),
+            "NOT_A_RECIPIENT"),
+        finish);
+    return reactor;
+  }
   adapters::PartnerMessage received;
   received.message_id = message_id;
   received.content_type = "application/vnd.gw.v1.Envelope+proto";

@@ -22,6 +22,7 @@
 #include "gw/v1/alert.grpc.pb.h"
 #include "gw/v1/audit.grpc.pb.h"
 #include "gw/v1/case.grpc.pb.h"
+#include "gw/v1/receipt.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/dev_pki.h"
 #include "tests/support/eventually.h"
@@ -34,6 +35,7 @@ namespace {
 using ::gw::testing::BuiltProgram;
 using ::gw::testing::CallContext;
 using ::gw::testing::ChannelAs;
+using ::gw::testing::ChannelWithCert;
 using ::gw::testing::ChildProcess;
 using ::gw::testing::DevPki;
 using ::gw::testing::Eventually;
@@ -322,8 +324,23 @@ TEST_F(PartnerLinksTest, ThaiDuplicateFrameIsAcknowledgedOnceAndStoredOnce) {
   ASSERT_EQ(sent.exit_code, 0) << sent.output << cn->Stderr();
   EXPECT_THAT(sent.output, HasSubstr("duplicate=N"));
   EXPECT_THAT(sent.output, HasSubstr("duplicate=Y"));
-  EXPECT_EQ(AuditCount("PartnerLink.Receive", "alert:RTP-ALERT-2569-0002"),
-            1);
+  EXPECT_EQ(AuditCount("PartnerLink.Receive", "alert:RTP-ALERT-2569-0002"), 1);
+}
+
+TEST_F(PartnerLinksTest, ThaiSystemCannotUsePartnerExchangeInsteadOfItsLink) {
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+  auto stub = v1::PartnerExchange::NewStub(
+      ChannelWithCert(CnAddress(), Pki("TH-RTP/gateway"), "CN-MPS"));
+  v1::Envelope envelope;
+  envelope.set_payload_type(kAlertType);
+  envelope.set_payload("not a frame");
+  v1::Receipt receipt;
+  auto context = CallContext();
+  context->AddMetadata("gw-message-id", "0f0e0d0c-0b0a-4908-8706-050403020100");
+  grpc::Status status = stub->Deliver(context.get(), envelope, &receipt);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("its own partner link"));
 }
 
 // --- LA-MPS ---
@@ -426,8 +443,7 @@ TEST_F(PartnerLinksTest, LaoDuplicateMessageIsAcknowledgedOnceAndStoredOnce) {
       30))
       << cn->Stderr();
   EXPECT_EQ(ReadText(ack_path), ack);
-  EXPECT_EQ(AuditCount("PartnerLink.Receive", "alert:LA-ALERT-2026-0002"),
-            1);
+  EXPECT_EQ(AuditCount("PartnerLink.Receive", "alert:LA-ALERT-2026-0002"), 1);
 
   // The same message id for other content is a conflict: the first
   // receipt stands, and the sender sees no receipt for its new bytes.

@@ -932,6 +932,39 @@ TEST_F(FileDropTest, ConflictingReuseOfAnIdKeepsTheAckAndAlertsOnce) {
   EXPECT_EQ(receiver_.count(), 1u);
 }
 
+TEST_F(FileDropTest, LinksAndFifosInTheInboxAreNeverRead) {
+  // Whoever writes inbox/ must not make the gateway read one of its own
+  // files (a symbolic link, whose digest a CORRUPT .ack would reveal) or
+  // block its only thread (a FIFO).
+  const std::string secret = dir_.path() + "/secret";
+  { std::ofstream(secret) << "not for the partner"; }
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  const std::string other = "7d4f3a2b-1c0e-4f9a-8b7c-6d5e4f3a2b1c";
+  ASSERT_EQ(::symlink(secret.c_str(), Inbox(std::string(kId) + ".csv").c_str()),
+            0);
+  PartnerWrite(Inbox(std::string(kId) + ".sig"), kSig);
+  PartnerWrite(Inbox(std::string(kId) + ".done"),
+               DoneFor(kId, "not for the partner", kSig));
+  ASSERT_EQ(::mkfifo(Inbox(other + ".csv").c_str(), 0640), 0);
+  PartnerWrite(Inbox(other + ".sig"), kSig);
+  PartnerWrite(Inbox(other + ".done"), DoneFor(other, kCsv, kSig));
+
+  WaitPolls(*transport, 3);
+  clock_.Advance(absl::Hours(7));
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(receiver_.count(), 0u);
+  EXPECT_FALSE(Exists(Outbox(std::string(kId) + ".ack")));
+  EXPECT_FALSE(Exists(Outbox(other + ".ack")));
+  EXPECT_EQ(LogsContaining("symbolic link"), 1);
+  EXPECT_EQ(LogsContaining("not a regular file"), 1);
+  // The thread was never blocked: a message next to them still goes through.
+  const std::string third = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  PartnerSends(third);
+  ASSERT_TRUE(Eventually([&] { return receiver_.count() == 1; }, "hand-over"));
+}
+
 TEST_F(FileDropTest, CorruptAckOfOursIsNotAFinalState) {
   // A CORRUPT .ack of ours from an earlier run (the files were incomplete
   // then); now the message is complete: it is processed.
