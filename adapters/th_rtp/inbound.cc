@@ -202,13 +202,15 @@ absl::StatusOr<CanonicalMessage> Alert(const ParsedFrame& frame) {
   CanonicalMessage out;
   alert->set_alert_id(Ascii(h, "ALERT_ID"));
   alert->set_case_ref(Ascii(h, "CASE_REF"));
-  gw::v1::CaseAlert::Kind kind;
+  gw::v1::CaseAlert::Kind kind = gw::v1::CaseAlert::KIND_UNSPECIFIED;
   gw::v1::CaseAlert::Kind_Parse(Ascii(h, "KIND"), &kind);
   alert->set_kind(kind);
-  gw::v1::CaseAlert::Priority priority;
+  gw::v1::CaseAlert::Priority priority =
+      gw::v1::CaseAlert::PRIORITY_UNSPECIFIED;
   gw::v1::CaseAlert::Priority_Parse(Ascii(h, "PRIORITY"), &priority);
   alert->set_priority(priority);
-  gw::v1::CaseAlert::HandlingCode handling;
+  gw::v1::CaseAlert::HandlingCode handling =
+      gw::v1::CaseAlert::HANDLING_CODE_UNSPECIFIED;
   gw::v1::CaseAlert::HandlingCode_Parse(Ascii(h, "HANDLING_CODE"), &handling);
   alert->set_handling_code(handling);
   alert->set_origin_agency(Ascii(h, "ORIGIN_AGENCY"));
@@ -232,7 +234,7 @@ absl::StatusOr<CanonicalMessage> Alert(const ParsedFrame& frame) {
   const std::vector<size_t> subjects = SubjectIndexes(frame);
   for (size_t s = 0; s < subjects.size(); ++s) {
     gw::v1::Subject* subject = alert->add_subjects();
-    gw::v1::Subject::Role role;
+    gw::v1::Subject::Role role = gw::v1::Subject::ROLE_UNSPECIFIED;
     gw::v1::Subject::Role_Parse(Ascii(frame.records[subjects[s]], "ROLE"),
                                 &role);
     subject->set_role(role);
@@ -347,7 +349,8 @@ absl::StatusOr<CanonicalMessage> Decision(const ParsedFrame& frame) {
   gw::v1::RepatriationRequest* request = record->mutable_request();
   request->set_request_id(Ascii(h, "REQUEST_ID"));
   request->set_case_ref(Ascii(h, "CASE_REF"));
-  gw::v1::RepatriationRecord::State state;
+  gw::v1::RepatriationRecord::State state =
+      gw::v1::RepatriationRecord::STATE_UNSPECIFIED;
   gw::v1::RepatriationRecord::State_Parse(Ascii(h, "STATE"), &state);
   record->set_state(state);
   GW_ASSIGN_OR_RETURN(std::string point, Text(h, "HANDOVER_POINT"));
@@ -378,7 +381,7 @@ absl::StatusOr<CanonicalMessage> Status(const ParsedFrame& frame) {
   CanonicalMessage out;
   status->set_case_ref(Ascii(h, "CASE_REF"));
   status->set_owner_agency(Ascii(h, "OWNER_AGENCY"));
-  gw::v1::CaseStatus::State state;
+  gw::v1::CaseStatus::State state = gw::v1::CaseStatus::STATE_UNSPECIFIED;
   gw::v1::CaseStatus::State_Parse(Ascii(h, "STATE"), &state);
   status->set_state(state);
   GW_ASSIGN_OR_RETURN(auto updated, Time(h, "UPDATED_AT"));
