@@ -74,6 +74,10 @@ constexpr char kTls12Ciphers[] =
 // before the peer has read the refusal.
 constexpr auto kLinger = std::chrono::seconds(2);
 constexpr auto kAcceptRetry = std::chrono::seconds(1);
+// Inbound TLS handshakes in progress at once, in all and from one address
+// (the partner's system connects from a handful of addresses).
+constexpr size_t kMaxInboundHandshakes = 16;
+constexpr size_t kMaxHandshakesPerAddress = 2;
 
 struct HostPort {
   std::string host;  // without IPv6 brackets
@@ -334,7 +338,8 @@ class TcpFramesTransport::Impl {
     Clock::time_point timer_at = Clock::time_point::max();
     uint64_t timer_generation = 0;
 
-    std::string remote;  // host:port, for log lines and statuses
+    std::string remote;          // host:port, for log lines and statuses
+    std::string remote_address;  // the peer's IP address, for limits
     Phase phase = Phase::kConnecting;
     bool closed = false;
     std::string verify_failure;  // why the peer certificate was refused
@@ -680,6 +685,18 @@ void TcpFramesTransport::Impl::OnHandshake(const ConnectionPtr& conn,
                                                      ? ec.message()
                                                      : conn->verify_failure));
     return;
+  }
+  if (!conn->client) {
+    size_t open = 0;
+    for (const ConnectionPtr& other : inbound_) {
+      if (other != conn && other->phase != Phase::kHandshaking) ++open;
+    }
+    if (open >= static_cast<size_t>(options_.max_inbound_connections)) {
+      Close(conn, absl::StrCat("refused: ", open,
+                               " authenticated inbound connections already "
+                               "open"));
+      return;
+    }
   }
   conn->phase = Phase::kOpen;
   conn->last_sent = conn->last_received = Clock::now();
@@ -1128,10 +1145,21 @@ void TcpFramesTransport::Impl::Accept() {
         const tcp::endpoint remote =
             conn->stream.lowest_layer().remote_endpoint(remote_ec);
         conn->remote = remote_ec ? "(unknown address)" : EndpointText(remote);
-        if (inbound_.size() >=
-            static_cast<size_t>(options_.max_inbound_connections)) {
-          Log(absl::StrCat(Describe(*conn), " refused: ", inbound_.size(),
-                           " inbound connections already open"));
+        conn->remote_address = remote_ec ? "" : remote.address().to_string();
+        // Before the handshake nobody is authenticated: handshakes have
+        // their own limits, so strangers cannot take the partner's places.
+        size_t handshaking = 0;
+        size_t from_address = 0;
+        for (const ConnectionPtr& other : inbound_) {
+          if (other->phase != Phase::kHandshaking) continue;
+          ++handshaking;
+          if (other->remote_address == conn->remote_address) ++from_address;
+        }
+        if (handshaking >= kMaxInboundHandshakes ||
+            from_address >= kMaxHandshakesPerAddress) {
+          Log(absl::StrCat(Describe(*conn), " refused: ", handshaking,
+                           " TLS handshakes in progress (", from_address,
+                           " from this address)"));
           ErrorCode ignored;
           conn->stream.lowest_layer().close(ignored);
         } else {

@@ -51,8 +51,10 @@
 //
 // Inbound (the gateway is the server; StartReceiving):
 //  * Accepts the partner's TLS connections on listen_address (several over
-//    time, up to max_inbound_connections at once). Reads LEN, then exactly
-//    LEN bytes.
+//    time, up to max_inbound_connections authenticated at once). Anyone
+//    who can reach the port can start a handshake, so handshakes are
+//    limited apart (16 at once, 2 per address) and cannot use up the
+//    partner's places. Reads LEN, then exactly LEN bytes.
 //  * LEN outside [min_body_length, max_body_length]: writes
 //    MakeLengthRefusal, then closes. An Inspect error, an answer frame, or
 //    a heartbeat naming another sender closes the connection.
@@ -134,8 +136,8 @@ struct TcpFramesOptions {
   std::string inbound_content_type = "application/vnd.th-rtp.frame";
   // Unanswered data frames per connection (TH-RTP.md §7).
   int window = 32;
-  // Inbound connections open (or in their handshake) at once; more are
-  // closed at accept. The ICD's partner keeps one.
+  // Authenticated inbound connections open at once; one more is closed
+  // right after its handshake. The ICD's partner keeps one.
   int max_inbound_connections = 4;
   // TH-RTP.md §2.1, §7, §9.
   absl::Duration connect_timeout = absl::Seconds(10);

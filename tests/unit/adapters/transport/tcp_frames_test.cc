@@ -1069,6 +1069,53 @@ TEST_F(TcpFramesTest, DoneMayStopTheTransportAndSendAgain) {
 
 // --- inbound ---
 
+TEST_F(TcpFramesTest, StrangersStalledInTheHandshakeDoNotShutOutThePartner) {
+  // max_inbound_connections counts authenticated partners only: TCP
+  // connections that never finish a handshake have their own limit (two
+  // per address), and the partner still gets in while they hang.
+  auto transport = MakeServer([](TcpFramesOptions& o) {
+    o.max_inbound_connections = 1;
+    o.handshake_timeout = absl::Seconds(30);
+  });
+  ASSERT_NE(transport, nullptr);
+  const tcp::endpoint server(asio::ip::make_address("127.0.0.1"),
+                             static_cast<uint16_t>(transport->bound_port()));
+  // Strangers connect from another loopback address and say nothing.
+  auto stranger = [&]() {
+    auto socket = std::make_unique<tcp::socket>(io_);
+    ErrorCode ec;
+    socket->open(tcp::v4(), ec);
+    if (!ec) {
+      socket->bind(tcp::endpoint(asio::ip::make_address("127.0.0.2"), 0), ec);
+    }
+    if (!ec) socket->connect(server, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    return socket;
+  };
+  std::vector<std::unique_ptr<tcp::socket>> stalled;
+  stalled.push_back(stranger());
+  stalled.push_back(stranger());
+  // A third from the same address is closed at once.
+  auto third = stranger();
+  char byte;
+  ErrorCode ec;
+  third->read_some(asio::buffer(&byte, 1), ec);
+  EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset)
+      << ec.message();
+
+  // The partner connects and delivers while the strangers still hang.
+  auto peer = ConnectTo(*transport, *peer_client_);
+  ASSERT_FALSE(peer->Write(DataFrame(Id(1))));
+  ASSERT_TRUE(receiver_.WaitForCount(1));
+  // A second authenticated connection is one too many: closed after its
+  // handshake.
+  auto second = std::make_unique<PeerConnection>(io_, *peer_client_);
+  if (!second->Connect(transport->bound_port())) {
+    EXPECT_FALSE(second->ReadNonHeartbeat().ok());
+  }
+  EXPECT_EQ(receiver_.count(), 1u);
+}
+
 TEST_F(TcpFramesTest, InboundFrameReachesTheReceiverAndItsAnswerGoesBack) {
   auto transport = MakeServer();
   ASSERT_NE(transport, nullptr);
