@@ -521,13 +521,19 @@ absl::StatusOr<FrameInfo> ThRtpCodec::Inspect(std::string_view std_body,
   }
   const RecordView& h = frame.header();
   info.sender_agency = std::string(h.Value("SENDER"));
+  // Every control frame is signed (§6). One that does not verify (or names
+  // another sender) must not be routed to an outstanding frame, where it
+  // would take the place of the genuine answer: it breaks the connection,
+  // and what was outstanding is retried (README §2.4: an unsigned or
+  // invalidly signed response is a transport failure).
+  std::string key_id;
+  if (std::optional<ThRtpRefusal> fault = CheckSignature(
+          frame, peer_agency, partner_agency_, partner_keys_, &key_id)) {
+    return absl::UnauthenticatedError(
+        absl::StrCat(h.type() == RecordType::kHB ? "heartbeat: " : "answer: ",
+                     Describe(*fault)));
+  }
   if (h.type() == RecordType::kHB) {
-    std::string key_id;
-    if (std::optional<ThRtpRefusal> fault = CheckSignature(
-            frame, peer_agency, partner_agency_, partner_keys_, &key_id)) {
-      return absl::UnauthenticatedError(
-          absl::StrCat("heartbeat: ", Describe(*fault)));
-    }
     info.kind = FrameInfo::Kind::kHeartbeat;
     info.message_id = std::string(h.Value("MESSAGE_ID"));
     return info;

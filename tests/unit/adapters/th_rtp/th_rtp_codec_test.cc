@@ -773,6 +773,16 @@ TEST_F(ThRtpCodecTest, InspectClassifiesFrames) {
   std::string broken(BodyOf(ReadExample("ack-inbound.bin")));
   broken[219] = ' ';
   EXPECT_FALSE(gateway_->Inspect(broken, "TH-RTP").ok());
+  // An answer whose signature does not verify, or that names another
+  // sender, is never routed to an outstanding frame.
+  std::string forged(BodyOf(ReadExample("ack-inbound.bin")));
+  forged[forged.size() - 1] ^= 0x01;
+  absl::StatusOr<FrameInfo> forged_info = gateway_->Inspect(forged, "TH-RTP");
+  EXPECT_TRUE(absl::IsUnauthenticated(forged_info.status()))
+      << forged_info.status();
+  EXPECT_FALSE(
+      gateway_->Inspect(StdBodyOf(ReadExample("ack-inbound.bin")), "VN-MPS")
+          .ok());
   std::string junk(300, 'Z');
   absl::StatusOr<FrameInfo> would_be = gateway_->Inspect(junk, "TH-RTP");
   ASSERT_TRUE(would_be.ok());
