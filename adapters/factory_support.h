@@ -10,7 +10,9 @@
 #ifndef GW_ADAPTERS_FACTORY_SUPPORT_H_
 #define GW_ADAPTERS_FACTORY_SUPPORT_H_
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,6 +50,34 @@ RegisteredPartnerKeys(const AdapterContext& context,
   }
   return keys;
 }
+
+// The Adapter of a link whose codec also answers in the partner's format
+// and supplies the transport's hooks (TH-RTP, LA-MPS): it owns both, and
+// stops the transport before the codec it calls into is destroyed. Built in
+// two steps because the transport is created with the codec's address.
+template <typename CodecT, typename TransportT>
+class LinkAdapter : public Adapter {
+ public:
+  LinkAdapter(std::unique_ptr<CodecT> codec, int max_in_flight)
+      : codec_(std::move(codec)), max_in_flight_(max_in_flight) {}
+  ~LinkAdapter() override {
+    if (transport_ != nullptr) transport_->Stop();
+  }
+  void set_transport(std::unique_ptr<TransportT> transport) {
+    transport_ = std::move(transport);
+  }
+  const CodecT& link_codec() const { return *codec_; }
+
+  const Codec& codec() const override { return *codec_; }
+  Transport& transport() override { return *transport_; }
+  int max_in_flight() const override { return max_in_flight_; }
+  const AnswerEncoder* answer_encoder() const override { return codec_.get(); }
+
+ private:
+  std::unique_ptr<CodecT> codec_;
+  std::unique_ptr<TransportT> transport_;  // stopped before codec_ dies
+  const int max_in_flight_;
+};
 
 }  // namespace gw::adapters
 

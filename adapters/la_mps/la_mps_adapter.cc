@@ -29,30 +29,7 @@ constexpr uint32_t kMinPollMs = 100;         // demos and tests
 constexpr uint32_t kIcdMinPollMs = 10'000;   // LA-MPS.md §2.3
 constexpr uint32_t kMaxPollMs = 900'000;     // LA-MPS.md §2.3
 
-class LaMpsAdapter : public Adapter {
- public:
-  explicit LaMpsAdapter(std::unique_ptr<LaMpsCodec> codec)
-      : codec_(std::move(codec)) {}
-  void set_transport(std::unique_ptr<FileDropTransport> transport) {
-    transport_ = std::move(transport);
-  }
-  ~LaMpsAdapter() override {
-    // The transport calls into the codec until it has stopped.
-    if (transport_ != nullptr) transport_->Stop();
-  }
-
-  const adapters::Codec& codec() const override { return *codec_; }
-  adapters::Transport& transport() override { return *transport_; }
-  int max_in_flight() const override { return kMaxInFlight; }
-  const adapters::AnswerEncoder* answer_encoder() const override {
-    return codec_.get();
-  }
-  const LaMpsCodec& la_codec() const { return *codec_; }
-
- private:
-  std::unique_ptr<LaMpsCodec> codec_;
-  std::unique_ptr<FileDropTransport> transport_;
-};
+using LaMpsAdapter = adapters::LinkAdapter<LaMpsCodec, FileDropTransport>;
 
 class LaMpsAdapterFactory : public AdapterFactory {
  public:
@@ -114,11 +91,13 @@ class LaMpsAdapterFactory : public AdapterFactory {
                    static_cast<int>(line.size()), line.data());
     };
 
-    auto adapter = std::make_unique<LaMpsAdapter>(std::make_unique<LaMpsCodec>(
-        context.local_agency, agency, context.signing_key, *std::move(keys),
-        [] { return absl::Now(); }));
+    auto adapter = std::make_unique<LaMpsAdapter>(
+        std::make_unique<LaMpsCodec>(context.local_agency, agency,
+                                     context.signing_key, *std::move(keys),
+                                     [] { return absl::Now(); }),
+        kMaxInFlight);
     auto transport = FileDropTransport::Create(
-        std::move(options), &adapter->la_codec(), &adapter->la_codec());
+        std::move(options), &adapter->link_codec(), &adapter->link_codec());
     if (!transport.ok()) return transport.status();
     adapter->set_transport(*std::move(transport));
     return std::unique_ptr<Adapter>(std::move(adapter));

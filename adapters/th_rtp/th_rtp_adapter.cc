@@ -48,31 +48,7 @@ absl::StatusOr<absl::Duration> Timer(uint32_t seconds, uint32_t icd_seconds,
   return absl::Seconds(seconds);
 }
 
-class ThRtpAdapter : public Adapter {
- public:
-  explicit ThRtpAdapter(std::unique_ptr<ThRtpCodec> codec)
-      : codec_(std::move(codec)) {}
-  // Two steps: the transport takes the codec's frame hooks and answers.
-  void set_transport(std::unique_ptr<TcpFramesTransport> transport) {
-    transport_ = std::move(transport);
-  }
-  ~ThRtpAdapter() override {
-    // The transport calls into the codec until it has stopped.
-    if (transport_ != nullptr) transport_->Stop();
-  }
-
-  const adapters::Codec& codec() const override { return *codec_; }
-  adapters::Transport& transport() override { return *transport_; }
-  int max_in_flight() const override { return kWindow; }
-  const adapters::AnswerEncoder* answer_encoder() const override {
-    return codec_.get();
-  }
-  const ThRtpCodec& th_codec() const { return *codec_; }
-
- private:
-  std::unique_ptr<ThRtpCodec> codec_;
-  std::unique_ptr<TcpFramesTransport> transport_;
-};
+using ThRtpAdapter = adapters::LinkAdapter<ThRtpCodec, TcpFramesTransport>;
 
 class ThRtpAdapterFactory : public AdapterFactory {
  public:
@@ -127,8 +103,10 @@ class ThRtpAdapterFactory : public AdapterFactory {
           agency));
     }
 
-    auto adapter = std::make_unique<ThRtpAdapter>(std::make_unique<ThRtpCodec>(
-        context.local_agency, agency, context.signing_key, *std::move(keys)));
+    auto adapter = std::make_unique<ThRtpAdapter>(
+        std::make_unique<ThRtpCodec>(context.local_agency, agency,
+                                     context.signing_key, *std::move(keys)),
+        kWindow);
     options.connect_target = settings.target();
     if (settings.has_tls_server_name()) {
       options.tls_server_name = settings.tls_server_name();
@@ -145,7 +123,7 @@ class ThRtpAdapterFactory : public AdapterFactory {
     options.heartbeat_interval = *heartbeat;
     options.dead_peer_timeout = *dead;
     auto transport = TcpFramesTransport::Create(
-        std::move(options), &adapter->th_codec(), &adapter->th_codec());
+        std::move(options), &adapter->link_codec(), &adapter->link_codec());
     if (!transport.ok()) return transport.status();
     adapter->set_transport(*std::move(transport));
     return std::unique_ptr<Adapter>(std::move(adapter));
