@@ -45,6 +45,9 @@ constexpr absl::Duration kOrphanLogAfter = absl::Hours(24 * 7);
 // A §3.6 .done is 214 bytes; anything much larger is malformed, and is not
 // read into memory.
 constexpr size_t kMaxDoneBytes = 4096;
+// Under the link root, beside outbox/ and inbox/: our final receipts after
+// they leave outbox/ (see Engine::kept_).
+constexpr char kKeptDirectory[] = "receipts";
 // Reads of the other files are bounded too: everything in inbox/ is
 // written by the other side. A .csv may be 16 MiB (LA-MPS.md §9); twice
 // that is read, so the codec can refuse it as PAYLOAD_TOO_LARGE, and
@@ -406,6 +409,7 @@ class FileDropTransport::Engine {
         answers_(answers),
         outbox_(JoinPath(options_.link_root, "outbox")),
         inbox_(JoinPath(options_.link_root, "inbox")),
+        kept_(JoinPath(options_.link_root, kKeptDirectory)),
         lock_fd_(lock_fd),
         shared_(std::make_shared<Shared>()) {}
 
@@ -510,6 +514,8 @@ class FileDropTransport::Engine {
   void ProcessInbound(const std::string& id, InboundReceiver* receiver);
   // §7.2 step 4 for complete files: true when they must not be handed
   // over (see the definition).
+  // Whether outbox/<id>.ack or the kept copy is a final .ack of ours.
+  bool HasFinalOwnAck(const std::string& id) const;
   bool SettledByOwnAck(const std::string& id, const MessageStamp& stamp,
                        absl::string_view csv, Inbound& state);
   void FinishInbound(ReceivedAnswer received);
@@ -523,6 +529,11 @@ class FileDropTransport::Engine {
   const AnswerEncoder* const answers_;      // not owned
   const std::string outbox_;
   const std::string inbox_;
+  // Our final .ack files, moved here from outbox/ when §7.5 clears them
+  // after 30 days and kept for final_state_retention (§7.2: message ids,
+  // digests and .ack bytes for at least 400 days). The partner never reads
+  // this directory.
+  const std::string kept_;
   int lock_fd_;  // flock(2) on outbox/; closed by Stop
 
   std::shared_ptr<Shared> shared_;
@@ -1002,11 +1013,7 @@ void FileDropTransport::Engine::ProcessInbound(const std::string& id,
   // An id already in a final state keeps its final .ack: a CORRUPT one
   // would erase that state (§7.2 step 3 allows either), and the complete
   // files, when they come, get the stored .ack again.
-  const std::string own_ack_path = JoinPath(outbox_, absl::StrCat(id, ".ack"));
-  if (absl::StatusOr<std::string> own =
-          ReadWholeFile(own_ack_path, kMaxAckBytes);
-      own.ok() && protocol_->InspectOwnAck(id, *own, /*csv_sha256=*/"") !=
-                      FileDropProtocol::OwnAckKind::kNone) {
+  if (HasFinalOwnAck(id)) {
     if (!(state.corrupt_written && *state.corrupt_written == stamp)) {
       Log(absl::StrCat(id,
                        ": incomplete files under an id already answered; "
@@ -1044,14 +1051,32 @@ void FileDropTransport::Engine::ProcessInbound(const std::string& id,
 // over: the id is final (exact duplicate, or conflict), or our .ack could
 // not be read or written again (tried again at the next poll, since the
 // files are then not marked processed).
+bool FileDropTransport::Engine::HasFinalOwnAck(const std::string& id) const {
+  const std::string name = absl::StrCat(id, ".ack");
+  for (const std::string& dir : {outbox_, kept_}) {
+    absl::StatusOr<std::string> own =
+        ReadWholeFile(JoinPath(dir, name), kMaxAckBytes);
+    if (own.ok() && protocol_->InspectOwnAck(id, *own, /*csv_sha256=*/"") !=
+                        FileDropProtocol::OwnAckKind::kNone) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool FileDropTransport::Engine::SettledByOwnAck(const std::string& id,
                                                 const MessageStamp& stamp,
                                                 absl::string_view csv,
                                                 Inbound& state) {
   const std::string name = absl::StrCat(id, ".ack");
-  const std::string path = JoinPath(outbox_, name);
-  const FileStamp ack_stamp = StampOf(path);
-  if (!ack_stamp.exists) return false;
+  std::string path = JoinPath(outbox_, name);
+  FileStamp ack_stamp = StampOf(path);
+  if (!ack_stamp.exists) {
+    // Cleared from outbox/ after 30 days, but still remembered.
+    path = JoinPath(kept_, name);
+    ack_stamp = StampOf(path);
+    if (!ack_stamp.exists) return false;
+  }
   absl::StatusOr<std::string> ack = ReadWholeFile(path, kMaxAckBytes);
   if (!ack.ok()) {
     if (absl::IsNotFound(ack.status())) return false;  // gone since the stat
@@ -1174,9 +1199,40 @@ void FileDropTransport::Engine::CleanUp() {
       continue;
     }
     const FileStamp stamp = StampOf(path);
-    if (stamp.exists && now - stamp.mtime() >= options_.ack_retention &&
-        ::unlink(path.c_str()) != 0 && errno != ENOENT)
+    if (!stamp.exists || now - stamp.mtime() < options_.ack_retention) {
+      continue;
+    }
+    // A final .ack of ours leaves outbox/ (§7.5) but is kept: it is the
+    // memory of the id's final state (§7.2).
+    absl::StatusOr<std::string> bytes = ReadWholeFile(path, kMaxAckBytes);
+    const bool final_ack =
+        bytes.ok() && protocol_->InspectOwnAck(parsed->id, *bytes, "") !=
+                          FileDropProtocol::OwnAckKind::kNone;
+    if (final_ack) {
+      if (::rename(path.c_str(), JoinPath(kept_, name).c_str()) != 0) {
+        Log(absl::StrCat("cannot keep ", path, ": ", std::strerror(errno)));
+      } else {
+        (void)FsyncDirectory(kept_);
+        (void)FsyncDirectory(outbox_);
+      }
+    } else if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
       Log(absl::StrCat("cannot delete ", path, ": ", std::strerror(errno)));
+    }
+  }
+  // Kept receipts go when the final state need no longer be remembered.
+  if (absl::StatusOr<std::vector<std::string>> kept = ListNames(kept_);
+      kept.ok()) {
+    for (const std::string& name : *kept) {
+      std::optional<ParsedName> parsed = ParseName(name);
+      if (!parsed || parsed->kind != FileKind::kAck) continue;
+      const std::string path = JoinPath(kept_, name);
+      const FileStamp stamp = StampOf(path);
+      if (stamp.exists &&
+          now - stamp.mtime() >= options_.final_state_retention &&
+          ::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        Log(absl::StrCat("cannot delete ", path, ": ", std::strerror(errno)));
+      }
+    }
   }
 
   for (const std::string& id : messages) {
@@ -1250,7 +1306,8 @@ absl::StatusOr<std::unique_ptr<FileDropTransport>> FileDropTransport::Create(
       {"incomplete_grace", options.incomplete_grace},
       {"redelivery_interval", options.redelivery_interval},
       {"message_retention", options.message_retention},
-      {"ack_retention", options.ack_retention}};
+      {"ack_retention", options.ack_retention},
+      {"final_state_retention", options.final_state_retention}};
   for (const auto& [name, value] : durations) {
     if (value <= absl::ZeroDuration())
       return absl::InvalidArgumentError(
@@ -1266,7 +1323,8 @@ absl::StatusOr<std::unique_ptr<FileDropTransport>> FileDropTransport::Create(
     options.link_root.pop_back();
   const std::string outbox = JoinPath(options.link_root, "outbox");
   for (const std::string& dir :
-       {options.link_root, outbox, JoinPath(options.link_root, "inbox")}) {
+       {options.link_root, outbox, JoinPath(options.link_root, "inbox"),
+        JoinPath(options.link_root, kKeptDirectory)}) {
     if (absl::Status made = EnsureDirectory(dir); !made.ok()) return made;
   }
   const int lock_fd =

@@ -91,8 +91,11 @@
 // message_retention after its final ack was processed (after a restart, the
 // final ack still in inbox/ is found again, and its mtime stands for the
 // time it was processed); our .ack files ack_retention after they were last
-// written (their mtime); our leftover *.tmp files at once (with the link
-// root locked, they can only come from an interrupted write).
+// written (their mtime), a final one moved to <link_root>/receipts/ and
+// deleted there final_state_retention after it was written (until then an
+// id answered ACCEPTED or REJECTED stays final, §7.2 step 4); our leftover
+// *.tmp files at once (with the link root locked, they can only come from
+// an interrupted write).
 //
 // Time: options.clock gives the time for every rule above (grace,
 // redelivery, retention, log-after), compared with file mtimes where the
@@ -158,6 +161,10 @@ struct FileDropOptions {
   // .ack files this long after they were written.
   absl::Duration message_retention = absl::Hours(24 * 7);
   absl::Duration ack_retention = absl::Hours(24 * 30);
+  // Our final .ack files leave outbox/ after ack_retention but are kept in
+  // <link_root>/receipts/ this long after they were written, so an id stays
+  // in its final state (§7.2: at least 400 days).
+  absl::Duration final_state_retention = absl::Hours(24 * 400);
   // The time of the rules above; tests drive it. Called on the transport's
   // thread only.
   std::function<absl::Time()> clock = absl::Now;

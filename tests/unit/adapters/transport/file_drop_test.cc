@@ -1335,5 +1335,48 @@ TEST_F(FileDropTest, OwnAcksAreDeletedThirtyDaysAfterWritingAndTmpAtOnce) {
   EXPECT_EQ(receiver_.count(), 1u);
 }
 
+TEST_F(FileDropTest, FinalAcksLeaveTheOutboxButTheIdStaysFinalFor400Days) {
+  encoder_.WriteFinalAcks();
+  auto transport = Make();
+  ASSERT_NE(transport, nullptr);
+  ASSERT_TRUE(transport->StartReceiving(&receiver_).ok());
+  PartnerSends(kId);
+  const std::string ack = Outbox(std::string(kId) + ".ack");
+  ASSERT_TRUE(Eventually([&] { return Exists(ack); }, ".ack"));
+  const std::string bytes = ReadFile(ack);
+  SetMtime(ack, clock_.Now());
+
+  // §7.5: gone from outbox/ after 30 days, kept beside it.
+  const std::string kept = root_ + "/receipts/" + kId + ".ack";
+  clock_.Advance(absl::Hours(24 * 30) + absl::Minutes(1));
+  ASSERT_TRUE(Eventually([&] { return !Exists(ack); }, ".ack clean-up"));
+  EXPECT_EQ(ReadFile(kept), bytes);
+
+  // The partner sends the same files again: the stored .ack is written
+  // again (the fake clock being 30 days ahead of the file times, the next
+  // clean-up moves it straight back), and nothing is handed over.
+  PartnerSends(kId);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return LogsContaining(std::string(kId) + ": exact duplicate") == 1;
+      },
+      "the stored .ack again"));
+  EXPECT_EQ(receiver_.count(), 1u);
+  ASSERT_TRUE(Eventually([&] { return ReadFile(kept) == bytes; }, "kept"));
+  // Other content under the id is still a conflict, not a new message.
+  PartnerSends(kId, std::string(kCsv) + "x,y\r\n");
+  ASSERT_TRUE(Eventually(
+      [&] { return LogsContaining("conflicting reuse of message id") == 1; },
+      "conflict"));
+  WaitPolls(*transport, 3);
+  EXPECT_EQ(receiver_.count(), 1u);
+  EXPECT_EQ(ReadFile(kept), bytes);
+
+  // After 400 days the id is forgotten.
+  SetMtime(kept, clock_.Now());
+  clock_.Advance(absl::Hours(24 * 400) + absl::Minutes(1));
+  ASSERT_TRUE(Eventually([&] { return !Exists(kept); }, "kept .ack"));
+}
+
 }  // namespace
 }  // namespace gw::adapters
