@@ -172,7 +172,9 @@ struct InboundMessage {
   // partner's link signature, which Decode verified over `evidence` with a
   // key the AdapterContext registered to `sender_agency`. The envelope then
   // carries no signature; the ingest pipeline checks that this key is still
-  // registered to the sender and countersigns as the receiving gateway.
+  // registered to the sender and stores `evidence` with the record, so the
+  // partner's own signature is what proves the message later (the
+  // gateway's signed receipt and audit entry record its digest).
   // Empty for DSSE links, whose envelope signatures the pipeline verifies.
   std::string link_key_id;
 };
