@@ -21,6 +21,7 @@
 #include "gateway/crypto/sha256.h"
 #include "gateway/ingest/error_reason.h"
 #include "gateway/util/proto_time.h"
+#include "gateway/util/uuid.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gw/v1/alert.pb.h"
@@ -265,7 +266,7 @@ const crypto::Verifier* LaMpsCodec::PartnerKey(absl::string_view key_id) const {
 
 absl::StatusOr<PartnerMessage> LaMpsCodec::Encode(
     const OutboundMessage& message) const {
-  if (!IsUuid(message.message_id)) {
+  if (!util::IsLowercaseUuid(message.message_id)) {
     return absl::InvalidArgumentError(
         "message_id: not a lowercase canonical UUID (partners/README.md "
         "§2.1)");
@@ -436,7 +437,7 @@ DeliveryOutcome LaMpsCodec::ReadAnswer(const OutboundMessage& message,
 absl::StatusOr<InboundMessage> LaMpsCodec::Decode(
     const std::string& sender_agency, const PartnerMessage& received) const {
   const std::string& id = received.message_id;
-  if (!IsUuid(id)) {
+  if (!util::IsLowercaseUuid(id)) {
     return absl::InternalError(
         "message_id: the transport gave no lowercase UUID (LA-MPS.md §3.1)");
   }
@@ -571,7 +572,7 @@ absl::StatusOr<PartnerMessage> LaMpsCodec::SignedAck(Ack ack) const {
 absl::StatusOr<std::optional<PartnerMessage>> LaMpsCodec::EncodeAnswer(
     const std::string& sender_agency, const PartnerMessage& received,
     const InboundAnswer& answer) const {
-  if (!IsUuid(received.message_id)) {
+  if (!util::IsLowercaseUuid(received.message_id)) {
     return absl::InternalError(
         "message_id: not a lowercase UUID; no .ack can name it");
   }
@@ -673,7 +674,7 @@ absl::StatusOr<std::string> LaMpsCodec::MakeIncompleteAck(
   const absl::string_view csv_bytes(csv_bytes_std.data(), csv_bytes_std.size());
   const absl::string_view what_is_wrong(what_is_wrong_std.data(),
                                         what_is_wrong_std.size());
-  if (!IsUuid(message_id)) {
+  if (!util::IsLowercaseUuid(message_id)) {
     return absl::InvalidArgumentError("message_id: not a lowercase UUID");
   }
   Ack ack;

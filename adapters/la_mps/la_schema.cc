@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "adapters/la_mps/la_refusal.h"
 #include "adapters/la_mps/la_values.h"
+#include "gateway/util/uuid.h"
 
 namespace gw::la_mps {
 
@@ -142,7 +143,8 @@ absl::Status CheckFormat(Format format, absl::string_view value,
       return IsMrzLine(value) ? absl::OkStatus()
                               : want("an MRZ line [A-Z0-9<]{30,44}");
     case Format::kUuid:
-      return IsUuid(value) ? absl::OkStatus() : want("a lowercase UUID");
+      return util::IsLowercaseUuid(value) ? absl::OkStatus()
+                                          : want("a lowercase UUID");
     case Format::kMediaType:
       return IsMediaType(value) ? absl::OkStatus()
                                 : want("a media type type/subtype");

@@ -161,19 +161,6 @@ bool IsMrzLine(absl::string_view value) {
   return true;
 }
 
-bool IsUuid(absl::string_view value) {
-  if (value.size() != 36) return false;
-  for (size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!IsDigit(c) && !(c >= 'a' && c <= 'f')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool IsLowerHex(absl::string_view value, size_t length) {
   if (value.empty() || (length > 0 && value.size() != length)) return false;
   for (char c : value) {

@@ -54,8 +54,6 @@ bool IsScriptCode(absl::string_view value);
 bool IsLanguageTag(absl::string_view value);
 // `[A-Z0-9<]{30,44}`.
 bool IsMrzLine(absl::string_view value);
-// A lowercase canonical UUID, 36 characters (partners/README.md §2.1).
-bool IsUuid(absl::string_view value);
 // Non-empty lowercase hex; exactly `length` digits when length > 0.
 bool IsLowerHex(absl::string_view value, size_t length = 0);
 // `type/subtype` (RFC 6838 restricted names), optionally followed by

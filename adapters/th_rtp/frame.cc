@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "adapters/th_rtp/be_date.h"
 #include "gateway/crypto/sha256.h"
+#include "gateway/util/uuid.h"
 
 namespace gw::th_rtp {
 namespace {
@@ -379,7 +380,7 @@ class FormatChecker {
 
   std::optional<ThRtpRefusal> Check() {
     if (IsHeader(r_.type())) {
-      Want("MESSAGE_ID", IsLowercaseUuid, "not a lowercase UUID");
+      Want("MESSAGE_ID", util::IsLowercaseUuid, "not a lowercase UUID");
       Want("SENDER", IsAgencyCode, "not an agency code");
       Want("RECIPIENT", IsAgencyCode, "not an agency code");
     }
@@ -426,7 +427,7 @@ class FormatChecker {
         Want("TEXT_SUBST", IsYesNo, "not Y or N");
         break;
       case RecordType::kAK:
-        Want("ACK_MESSAGE_ID", IsLowercaseUuid, "not a lowercase UUID");
+        Want("ACK_MESSAGE_ID", util::IsLowercaseUuid, "not a lowercase UUID");
         Want("ACK_BODY_SHA256", IsLowercaseSha256Hex,
              "not a lowercase hex SHA-256");
         Want("DUPLICATE", IsYesNo, "not Y or N");
@@ -914,19 +915,6 @@ absl::StatusOr<std::string> SealFrame(const std::vector<std::string>& records,
   }
   frame += body;
   return frame;
-}
-
-bool IsLowercaseUuid(absl::string_view id) {
-  if (id.size() != 36) return false;
-  for (size_t i = 0; i < id.size(); ++i) {
-    const char c = id[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool IsAgencyCode(absl::string_view code) {

@@ -110,7 +110,6 @@ std::string MessageIdEcho(absl::string_view body);
     const std::vector<std::string>& records, const crypto::Signer& signer);
 
 // Pattern checks shared by the encoder and the validator.
-bool IsLowercaseUuid(absl::string_view id);
 bool IsAgencyCode(absl::string_view code);  // README §2.8
 bool IsIdentifier(absl::string_view id);    // README §2.8
 bool IsLowercaseSha256Hex(absl::string_view hex);

@@ -225,7 +225,7 @@ absl::StatusOr<PartnerMessage> ThRtpCodec::Encode(
   if (link_key_ == nullptr) {
     return absl::FailedPreconditionError("TH-RTP codec has no link key");
   }
-  if (!IsLowercaseUuid(message.message_id)) {
+  if (!util::IsLowercaseUuid(message.message_id)) {
     return absl::InvalidArgumentError(
         "message_id: not a lowercase canonical UUID (partners/README.md "
         "§2.1)");

@@ -34,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/crypto/sha256.h"
+#include "gateway/util/uuid.h"
 
 namespace gw::adapters {
 namespace {
@@ -70,16 +71,6 @@ bool IsLowerHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
 
-// ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
-bool IsMessageId(absl::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !IsLowerHex(s[i])) return false;
-  }
-  return true;
-}
-
 enum class FileKind { kCsv, kSig, kDone, kAck };
 
 struct ParsedName {
@@ -93,7 +84,7 @@ std::optional<ParsedName> ParseName(absl::string_view name) {
   if (dot == absl::string_view::npos) return std::nullopt;
   const absl::string_view id = name.substr(0, dot);
   const absl::string_view ext = name.substr(dot + 1);
-  if (!IsMessageId(id)) return std::nullopt;
+  if (!util::IsLowercaseUuid(id)) return std::nullopt;
   FileKind kind;
   if (ext == "csv") {
     kind = FileKind::kCsv;
@@ -569,7 +560,7 @@ void FileDropTransport::Engine::Send(const PartnerMessage& message,
     answer.status = std::move(status);
     done(std::move(answer));
   };
-  if (!IsMessageId(message.message_id)) {
+  if (!util::IsLowercaseUuid(message.message_id)) {
     refuse(absl::InvalidArgumentError(
         "message_id: not a lowercase UUID (LA-MPS.md §3.1)"));
     return;

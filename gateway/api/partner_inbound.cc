@@ -1,24 +1,18 @@
 // gateway/api/partner_inbound.cc
 #include "gateway/api/partner_inbound.h"
 
-#include <regex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "gateway/crypto/sha256.h"
 #include "gateway/ingest/error_reason.h"
+#include "gateway/util/uuid.h"
 
 namespace gw::api {
 namespace {
 
 // As Pipeline::AcceptInbound audits messages of partner links.
 constexpr char kReceiveAction[] = "PartnerLink.Receive";
-
-bool IsMessageId(const std::string& id) {
-  static const std::regex* const kUuid = new std::regex(
-      "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
-  return std::regex_match(id, *kUuid);
-}
 
 }  // namespace
 
@@ -39,7 +33,7 @@ void PartnerInbound::Receive(
   auto refuse = [&](absl::Status status) {
     ingest::AuditFacts facts{
         kReceiveAction, {}, crypto::Sha256Hex(received.bytes)};
-    if (IsMessageId(received.message_id))
+    if (util::IsLowercaseUuid(received.message_id))
       facts.object_ids.push_back("message:" + received.message_id);
     if (ingest::ReasonOf(status).empty()) {
       status = ingest::WithReason(std::move(status), absl::IsUnavailable(status)

@@ -2,7 +2,6 @@
 // enter the same checks and the same store transaction as local ones
 // (pipeline.h).
 #include <algorithm>
-#include <regex>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -15,6 +14,7 @@
 #include "gateway/ingest/field_checks.h"
 #include "gateway/ingest/pipeline.h"
 #include "gateway/util/proto_time.h"
+#include "gateway/util/uuid.h"
 
 namespace gw::ingest {
 namespace {
@@ -28,12 +28,6 @@ constexpr char kLinkReceiveAction[] = "PartnerLink.Receive";
 // Who may author an alert: the role that may send one locally.
 constexpr char kAuthorRole[] = "investigator";
 constexpr char kGatewayRole[] = "gateway";
-
-bool IsMessageId(absl::string_view id) {
-  static const std::regex* const kUuid = new std::regex(
-      "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
-  return std::regex_match(id.begin(), id.end(), *kUuid);
-}
 
 // The reason a check's status carries if it has none yet.
 absl::Status Reason(absl::Status status, absl::string_view fallback) {
@@ -87,7 +81,7 @@ void Pipeline::AcceptInbound(
       message.link_key_id.empty() ? kDeliverAction : kLinkReceiveAction,
       {},
       crypto::Sha256Hex(envelope.payload())};
-  if (IsMessageId(message.message_id))
+  if (util::IsLowercaseUuid(message.message_id))
     facts.object_ids.push_back("message:" + message.message_id);
   auto refuse = [&](absl::Status status, absl::string_view reason) {
     status = Reason(std::move(status), reason);
@@ -112,7 +106,7 @@ void Pipeline::AcceptInbound(
                       "caller: the sending agency is not the caller's"),
                   "AUTHOR_AGENCY_MISMATCH");
   }
-  if (!IsMessageId(message.message_id)) {
+  if (!util::IsLowercaseUuid(message.message_id)) {
     return refuse(
         absl::InvalidArgumentError("gw-message-id: want a lowercase UUID "
                                    "(8-4-4-4-12 hexadecimal digits)"),

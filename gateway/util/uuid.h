@@ -1,7 +1,8 @@
 // gateway/util/uuid.h
 //
-// Random (version 4) UUIDs in lowercase canonical text form, as message ids
-// (partners/README.md §2.1). Uses OpenSSL's CSPRNG; safe from any thread.
+// UUIDs in lowercase canonical text form, as message ids (partners/README.md
+// §2.1): new random (version 4) ones from OpenSSL's CSPRNG, and the check
+// every link applies to the ids it receives. Safe from any thread.
 #ifndef GW_UTIL_UUID_H_
 #define GW_UTIL_UUID_H_
 
@@ -10,7 +11,25 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/string_view.h"
+
 namespace gw::util {
+
+// Whether `id` matches
+// ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ (any
+// version, README §2.1).
+inline bool IsLowercaseUuid(absl::string_view id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
 
 inline std::string NewUuidV4() {
   uint8_t b[16];

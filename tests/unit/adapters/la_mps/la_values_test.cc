@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "gateway/util/uuid.h"
 #include "gtest/gtest.h"
 
 namespace gw::la_mps {
@@ -117,8 +118,8 @@ TEST(LaValuesTest, CodesAndIdentifiers) {
   EXPECT_FALSE(IsLanguageTag("en-"));
   EXPECT_TRUE(IsMrzLine("P<CHNCESHI<<HUA<<<<<<<<<<<<<<<<<<<<<<<<<<<<<"));
   EXPECT_FALSE(IsMrzLine("P<CHN"));
-  EXPECT_TRUE(IsUuid("3a0fe15e-fed5-5450-b663-cde8d7c5afc1"));
-  EXPECT_FALSE(IsUuid("3A0FE15E-FED5-5450-B663-CDE8D7C5AFC1"));
+  EXPECT_TRUE(util::IsLowercaseUuid("3a0fe15e-fed5-5450-b663-cde8d7c5afc1"));
+  EXPECT_FALSE(util::IsLowercaseUuid("3A0FE15E-FED5-5450-B663-CDE8D7C5AFC1"));
   EXPECT_TRUE(IsMediaType("image/jpeg"));
   EXPECT_TRUE(IsMediaType("text/plain; charset=utf-8"));
   EXPECT_FALSE(IsMediaType("jpeg"));
