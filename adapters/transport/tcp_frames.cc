@@ -14,14 +14,12 @@
 // receiver's `answer`) hold only the Gate and a weak connection pointer, and
 // use `this` only inside a handler the gate accepted, i.e. while the Impl is
 // alive.
+//
+// The TLS setup and the peer checks are link_tls.h's, shared with
+// https_link.cc so that both refuse the same peers.
 #include "adapters/transport/tcp_frames.h"
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <array>
@@ -48,11 +46,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "gateway/crypto/openssl_handles.h"
+#include "adapters/transport/link_tls.h"
 
 namespace gw::adapters {
 
@@ -63,9 +59,12 @@ namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using ErrorCode = boost::system::error_code;
+using link_tls::EndpointText;
+using link_tls::HostPort;
+using link_tls::LoggableId;
+using link_tls::SplitHostPort;
 
-constexpr size_t kPrefixBytes = 4;          // TH-RTP.md §2.3
-constexpr char kGatewayRole[] = "gateway";  // TH-RTP.md §2.2
+constexpr size_t kPrefixBytes = 4;  // TH-RTP.md §2.3
 // TH-RTP.md §2.1: the only TLS 1.2 suites; TLS 1.3 keeps its defaults.
 constexpr char kTls12Ciphers[] =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384";
@@ -74,59 +73,10 @@ constexpr char kTls12Ciphers[] =
 // before the peer has read the refusal.
 constexpr auto kLinger = std::chrono::seconds(2);
 constexpr auto kAcceptRetry = std::chrono::seconds(1);
-// Inbound TLS handshakes in progress at once, in all and from one address
-// (the partner's system connects from a handful of addresses).
-constexpr size_t kMaxInboundHandshakes = 16;
-constexpr size_t kMaxHandshakesPerAddress = 2;
-
-struct HostPort {
-  std::string host;  // without IPv6 brackets
-  std::string port;
-};
-
-absl::StatusOr<HostPort> SplitHostPort(absl::string_view field,
-                                       absl::string_view value,
-                                       bool allow_port_zero) {
-  const size_t colon = value.rfind(':');
-  if (colon == absl::string_view::npos || colon == 0 ||
-      colon + 1 == value.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": want host:port"));
-  }
-  absl::string_view host = value.substr(0, colon);
-  const absl::string_view port = value.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  } else if (host.find(':') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": write an IPv6 address as [address]:port"));
-  }
-  int number = -1;
-  if (host.empty() || port.size() > 5 ||
-      !std::all_of(port.begin(), port.end(),
-                   [](char c) { return absl::ascii_isdigit(c); }) ||
-      !absl::SimpleAtoi(port, &number) || number > 65535 ||
-      (number == 0 && !allow_port_zero)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": want host:port with a port from ",
-                     allow_port_zero ? 0 : 1, " to 65535"));
-  }
-  return HostPort{std::string(host), std::string(port)};
-}
 
 uint32_t ReadBigEndian32(const unsigned char* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
          (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-
-// A message id as it may appear in a log line: ids are UUIDs; anything else
-// (a garbled or hostile frame) is not echoed.
-std::string LoggableId(std::string_view id) {
-  if (id.empty()) return "(no message id)";
-  const bool uuid_like =
-      id.size() <= 36 && std::all_of(id.begin(), id.end(), [](char c) {
-        return absl::ascii_isxdigit(c) || c == '-';
-      });
-  return uuid_like ? std::string(id) : "(unprintable message id)";
 }
 
 std::string DurationText(absl::Duration d) { return absl::FormatDuration(d); }
@@ -134,31 +84,6 @@ std::string DurationText(absl::Duration d) { return absl::FormatDuration(d); }
 Clock::duration ToClock(absl::Duration d) {
   return std::chrono::duration_cast<Clock::duration>(
       absl::ToChronoNanoseconds(d));
-}
-
-std::string EndpointText(const tcp::endpoint& endpoint) {
-  const auto address = endpoint.address();
-  return address.is_v6()
-             ? absl::StrCat("[", address.to_string(), "]:", endpoint.port())
-             : absl::StrCat(address.to_string(), ":", endpoint.port());
-}
-
-// The single value of subject attribute `nid`; empty if absent, repeated or
-// not a string.
-std::string SingleSubjectAttribute(X509* cert, int nid) {
-  X509_NAME* name = X509_get_subject_name(cert);
-  const int index = X509_NAME_get_index_by_NID(name, nid, -1);
-  if (index < 0 || X509_NAME_get_index_by_NID(name, nid, index) >= 0) {
-    return "";
-  }
-  ASN1_STRING* value =
-      X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
-  unsigned char* utf8 = nullptr;
-  const int len = ASN1_STRING_to_UTF8(&utf8, value);
-  if (len < 0) return "";
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
-  OPENSSL_free(utf8);
-  return out;
 }
 
 // Bytes that are not exactly one frame with a LEN in range.
@@ -180,109 +105,6 @@ absl::Status CheckFrame(absl::string_view field, absl::string_view frame,
                                             protocol.min_body_length(), "..",
                                             protocol.max_body_length()));
   }
-  return absl::OkStatus();
-}
-
-// Adds every PEM certificate of `ca_pem` (and CRL of `crl_pem`, then
-// checking revocation of the peer certificate) to `store`.
-absl::Status AddTrust(X509_STORE* store, const std::string& ca_pem,
-                      const std::string& crl_pem) {
-  std::vector<crypto::X509Ptr> cas;
-  {
-    crypto::BioPtr bio(
-        BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size())));
-    while (X509* cert =
-               PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-      cas.emplace_back(cert);
-    }
-    ERR_clear_error();  // the loop ends on "no start line"
-  }
-  if (cas.empty()) {
-    return absl::InvalidArgumentError(
-        "peer_ca_pem: no PEM certificate; want the partner agency's CA");
-  }
-  for (const auto& ca : cas) {
-    if (X509_STORE_add_cert(store, ca.get()) != 1) {
-      ERR_clear_error();
-      return absl::InvalidArgumentError(
-          "peer_ca_pem: a certificate could not be added to the trust store");
-    }
-  }
-  if (crl_pem.empty()) return absl::OkStatus();
-
-  crypto::BioPtr bio(
-      BIO_new_mem_buf(crl_pem.data(), static_cast<int>(crl_pem.size())));
-  int crls = 0;
-  while (X509_CRL* raw =
-             PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
-    crypto::X509CrlPtr crl(raw);
-    // A CRL of another CA would make every handshake fail later with
-    // "unable to get certificate CRL"; say so now.
-    const bool issued_by_ca =
-        std::any_of(cas.begin(), cas.end(), [&](const crypto::X509Ptr& ca) {
-          return X509_NAME_cmp(X509_CRL_get_issuer(crl.get()),
-                               X509_get_subject_name(ca.get())) == 0 &&
-                 X509_CRL_verify(crl.get(), X509_get0_pubkey(ca.get())) == 1;
-        });
-    ERR_clear_error();
-    if (!issued_by_ca) {
-      return absl::InvalidArgumentError(
-          "peer_crl_pem: a CRL is not signed by a CA of peer_ca_pem");
-    }
-    if (X509_STORE_add_crl(store, crl.get()) != 1) {
-      ERR_clear_error();
-      return absl::InvalidArgumentError(
-          "peer_crl_pem: a CRL could not be added to the trust store");
-    }
-    ++crls;
-  }
-  ERR_clear_error();
-  if (crls == 0) {
-    return absl::InvalidArgumentError("peer_crl_pem: no PEM X.509 CRL");
-  }
-  X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
-  return absl::OkStatus();
-}
-
-absl::Status ConfigureContext(ssl::context& context,
-                              const TcpFramesOptions& options, bool server) {
-  SSL_CTX* native = context.native_handle();
-  // TH-RTP.md §2.1. No session resumption either: a resumed session would
-  // skip the chain, CRL and subject checks.
-  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
-      SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
-    ERR_clear_error();
-    return absl::InternalError("TLS: OpenSSL refused the protocol settings");
-  }
-  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                  SSL_OP_NO_TICKET |
-                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
-  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
-  if (server) SSL_CTX_set_num_tickets(native, 0);
-
-  ErrorCode ec;
-  context.use_certificate_chain(asio::buffer(options.cert_pem), ec);
-  if (ec) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError("cert_pem: not a PEM certificate chain");
-  }
-  context.use_private_key(asio::buffer(options.key_pem), ssl::context::pem, ec);
-  if (ec) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError("key_pem: not a PEM private key");
-  }
-  if (SSL_CTX_check_private_key(native) != 1) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError("key_pem: does not match cert_pem");
-  }
-  absl::Status trust = AddTrust(SSL_CTX_get_cert_store(native),
-                                options.peer_ca_pem, options.peer_crl_pem);
-  if (!trust.ok()) return trust;
-  context.set_verify_mode(
-      server ? ssl::verify_peer | ssl::verify_fail_if_no_peer_cert
-             : ssl::verify_peer,
-      ec);
-  if (ec) return absl::InternalError("TLS: cannot set the verify mode");
   return absl::OkStatus();
 }
 
@@ -387,8 +209,6 @@ class TcpFramesTransport::Impl {
 
   // --- shared by both directions ---
   void PrepareVerification(const ConnectionPtr& conn);
-  bool VerifyPeer(Connection* conn, bool preverified,
-                  ssl::verify_context& context);
   void OnHandshake(const ConnectionPtr& conn, const ErrorCode& ec);
   void ReadHeader(const ConnectionPtr& conn);
   void OnHeader(const ConnectionPtr& conn);
@@ -491,9 +311,14 @@ TcpFramesTransport::Impl::Impl(TcpFramesOptions options,
       max_queued_writes_(2 * static_cast<size_t>(options_.window) + 8) {}
 
 absl::Status TcpFramesTransport::Impl::Init() {
-  absl::Status status = ConfigureContext(client_context_, options_, false);
+  const link_tls::TlsMaterial material{options_.cert_pem, options_.key_pem,
+                                       options_.peer_ca_pem,
+                                       options_.peer_crl_pem};
+  absl::Status status = link_tls::ConfigureContext(client_context_, material,
+                                                   false, kTls12Ciphers);
   if (!status.ok()) return status;
-  status = ConfigureContext(server_context_, options_, true);
+  status = link_tls::ConfigureContext(server_context_, material, true,
+                                      kTls12Ciphers);
   if (!status.ok()) return status;
   {
     absl::MutexLock lock(&gate_->mu);
@@ -628,52 +453,9 @@ void TcpFramesTransport::Impl::Shutdown() {
 // --- shared by both directions ---
 
 void TcpFramesTransport::Impl::PrepareVerification(const ConnectionPtr& conn) {
-  SSL* ssl = conn->stream.native_handle();
-  if (conn->client) {
-    ErrorCode not_ip;
-    asio::ip::make_address(server_name_, not_ip);
-    if (!not_ip) {
-      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server_name_.c_str());
-    } else {
-      SSL_set_tlsext_host_name(ssl, server_name_.c_str());
-      SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-      SSL_set1_host(ssl, server_name_.c_str());
-    }
-  }
-  ErrorCode ignored;
-  Connection* raw = conn.get();  // the stream is the connection's own
-  conn->stream.set_verify_callback(
-      [this, raw](bool preverified, ssl::verify_context& context) {
-        return VerifyPeer(raw, preverified, context);
-      },
-      ignored);
-}
-
-bool TcpFramesTransport::Impl::VerifyPeer(Connection* conn, bool preverified,
-                                          ssl::verify_context& context) {
-  X509_STORE_CTX* store = context.native_handle();
-  const int depth = X509_STORE_CTX_get_error_depth(store);
-  if (!preverified) {
-    if (conn->verify_failure.empty()) {
-      conn->verify_failure = absl::StrCat(
-          "peer certificate refused at depth ", depth, ": ",
-          X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)));
-    }
-    return false;
-  }
-  if (depth != 0) return true;
-  X509* cert = X509_STORE_CTX_get_current_cert(store);
-  const std::string agency = SingleSubjectAttribute(cert, NID_organizationName);
-  const std::string role =
-      SingleSubjectAttribute(cert, NID_organizationalUnitName);
-  if (agency != options_.peer_agency || role != kGatewayRole) {
-    conn->verify_failure = absl::StrCat(
-        "peer certificate refused: subject O=", agency, " OU=", role,
-        ", want O=", options_.peer_agency, " OU=", kGatewayRole);
-    X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-    return false;
-  }
-  return true;
+  // The failure text lives in the connection, which owns the stream.
+  link_tls::PrepareVerification(conn->stream, conn->client, server_name_,
+                                options_.peer_agency, &conn->verify_failure);
 }
 
 void TcpFramesTransport::Impl::OnHandshake(const ConnectionPtr& conn,
@@ -1155,11 +937,10 @@ void TcpFramesTransport::Impl::Accept() {
           ++handshaking;
           if (other->remote_address == conn->remote_address) ++from_address;
         }
-        if (handshaking >= kMaxInboundHandshakes ||
-            from_address >= kMaxHandshakesPerAddress) {
-          Log(absl::StrCat(Describe(*conn), " refused: ", handshaking,
-                           " TLS handshakes in progress (", from_address,
-                           " from this address)"));
+        const std::string refusal =
+            link_tls::HandshakeRefusal(handshaking, from_address);
+        if (!refusal.empty()) {
+          Log(absl::StrCat(Describe(*conn), " refused: ", refusal));
           ErrorCode ignored;
           conn->stream.lowest_layer().close(ignored);
         } else {
