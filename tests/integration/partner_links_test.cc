@@ -4,10 +4,14 @@
 //  * TH-RTP (partners/TH-RTP.md): TIS-620 frames over mutual TLS, one
 //    connection per direction.
 //  * LA-MPS (partners/LA-MPS.md): files through a link directory.
+//  * KH-CNP (partners/KH-CNP.md) and VN-MPS (partners/VN-MPS.md): signed
+//    JSON / XML over HTTPS both ways (RFC 9421).
 // For each: an outbound alert delivered and acknowledged; an inbound alert
 // that creates a case at CN-MPS; the partner down, retried, delivered; a
 // refusal dead-lettered with the partner's reason; a duplicate
-// acknowledged once.
+// acknowledged once. For the HTTPS partners also: a schema-invalid inbound
+// message refused with the ICD's error and audited, and a tampered body
+// refused by its signature.
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -78,6 +82,12 @@ class PartnerLinksTest : public ::testing::Test {
     link_root_ = MakeTempDir("gw-links-la");
     th_store_ = MakeTempDir("gw-links-th-store");
     la_store_ = MakeTempDir("gw-links-la-store");
+    for (HttpsSide* side : {&kh_, &vn_}) {
+      side->mock_port = FreeLoopbackPort();
+      side->inbound_port = FreeLoopbackPort();
+    }
+    kh_.store = MakeTempDir("gw-links-kh-store");
+    vn_.store = MakeTempDir("gw-links-vn-store");
   }
 
   std::string Policies() {
@@ -94,7 +104,44 @@ class PartnerLinksTest : public ::testing::Test {
             "partners { agency: \"LA-MPS\" adapter: \"la_mps\" settings { "
             "[type.googleapis.com/gw.adapters.la_mps.v1.Settings] { "
             "link_root: \"",
-            link_root_, "\" poll_milliseconds: 200 } } }\n"));
+            link_root_, "\" poll_milliseconds: 200 } } }\n",
+            HttpsPartnerEntry("KH-CNP", "kh_cnp", "https://cnp.partner.example",
+                              kh_),
+            HttpsPartnerEntry("VN-MPS", "vn_mps", "https://tip.partner.example",
+                              vn_)));
+  }
+
+  // --- The HTTPS partners (KH-CNP, VN-MPS) ---
+  struct HttpsSide {
+    int mock_port = 0;     // the partner's server
+    int inbound_port = 0;  // the gateway's endpoint for the partner
+    std::string store;     // the mock's --store
+  };
+  static std::string HttpsPartnerEntry(const std::string& agency,
+                                       const std::string& adapter,
+                                       const std::string& base_uri,
+                                       const HttpsSide& side) {
+    return absl::StrCat(
+        "partners { agency: \"", agency, "\" adapter: \"", adapter,
+        "\" settings { "
+        "[type.googleapis.com/gw.adapters.https_link.v1.Settings] "
+        "{ base_uri: \"",
+        base_uri, "\" connect: \"127.0.0.1:", side.mock_port,
+        "\" tls_server_name: \"localhost\" listen: \"127.0.0.1:",
+        side.inbound_port,
+        "\" external_base_uri: \"https://gateway.mekong.example\" "
+        "request_timeout_seconds: 5 } } }\n");
+  }
+  HttpsSide& Side(const std::string& agency) {
+    return agency == "KH-CNP" ? kh_ : vn_;
+  }
+  std::vector<std::string> HttpsPki(const std::string& agency) {
+    return {"--tls-cert=" + Pki(agency + "/gateway.crt"),
+            "--tls-key=" + Pki(agency + "/gateway.key"),
+            "--peer-ca=" + Pki("CN-MPS/ca.crt"),
+            "--signing-key=" + Pki(agency + "/signing.key"),
+            "--signing-cert=" + Pki(agency + "/signing.crt"),
+            "--gateway-signing-cert=" + Pki("CN-MPS/signing.crt")};
   }
 
   std::unique_ptr<GatewayProcess> StartCn() {
@@ -230,6 +277,8 @@ class PartnerLinksTest : public ::testing::Test {
     return entries.entries_size();
   }
 
+  HttpsSide kh_;
+  HttpsSide vn_;
   int cn_port_ = 0;
   int th_mock_port_ = 0;
   int th_inbound_port_ = 0;
@@ -452,6 +501,248 @@ TEST_F(PartnerLinksTest, LaoDuplicateMessageIsAcknowledgedOnceAndStoredOnce) {
   EXPECT_EQ(conflict.exit_code, 1) << conflict.output;
   EXPECT_EQ(ReadText(ack_path), ack);
 }
+
+// --- KH-CNP and VN-MPS: the same behaviour over each partner's HTTPS ---
+
+struct HttpsPartner {
+  const char* agency;
+  const char* program;   // under tools/partners/
+  const char* base_uri;  // the partner's, as policies name it
+  const char* example;   // an outbound alert example, turned around
+};
+
+class HttpsLinksTest : public PartnerLinksTest,
+                       public ::testing::WithParamInterface<HttpsPartner> {
+ protected:
+  std::string Agency() const { return GetParam().agency; }
+  std::string Program() const {
+    return BuiltProgram(absl::StrCat("tools/partners/", GetParam().program));
+  }
+
+  std::unique_ptr<ChildProcess> StartMock() {
+    std::vector<std::string> args = {
+        "serve", absl::StrCat("--listen=127.0.0.1:", Side(Agency()).mock_port),
+        absl::StrCat("--base-uri=", GetParam().base_uri),
+        "--store=" + Side(Agency()).store,
+        absl::StrCat("--refuse-case-prefix=", kRefusedPrefix)};
+    for (auto& a : HttpsPki(Agency())) args.push_back(a);
+    return std::make_unique<ChildProcess>(Program(), args, "listening on");
+  }
+
+  // `send` to the gateway's endpoint for this partner; `extra` are more
+  // flags (--kind, --case-ref, --message-id, --body, --tamper-body, ...).
+  ProgramResult Send(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {
+        "send", absl::StrCat("--to=127.0.0.1:", Side(Agency()).inbound_port),
+        "--tls-server-name=localhost",
+        "--gateway-base-uri=https://gateway.mekong.example"};
+    for (auto& a : HttpsPki(Agency())) args.push_back(a);
+    for (auto& a : extra) args.push_back(a);
+    return RunProgram(Program(), args, 90);
+  }
+
+  // The alerts CN-MPS holds for `case_ref`.
+  std::vector<v1::AlertRecord> AlertsOfCase(const std::string& case_ref) {
+    auto stub = v1::AlertService::NewStub(
+        ChannelAs(CnAddress(), "CN-MPS", "investigator", "investigator1"));
+    v1::ListAlertsRequest request;
+    request.set_case_ref(case_ref);
+    v1::ListAlertsResponse response;
+    grpc::Status status =
+        stub->ListAlerts(CallContext().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.alerts().begin(), response.alerts().end()};
+  }
+};
+
+TEST_P(HttpsLinksTest, AlertIsDeliveredAndAcknowledgedByThePartner) {
+  auto mock = StartMock();
+  ASSERT_TRUE(mock->ok()) << mock->error();
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+
+  const std::string id = absl::StrCat("LNK-", Agency(), "-1");
+  SendAtCn(SampleAlert(id, "CASE-" + id, {Agency()}));
+  ASSERT_TRUE(WaitForState(id, Agency(), v1::Delivery::ACKNOWLEDGED, 30))
+      << cn->Stderr() << mock->Output();
+  const v1::Delivery delivery = DeliveryTo(id, Agency());
+  EXPECT_EQ(delivery.attempts(), 1u);
+  EXPECT_EQ(delivery.receipt().message_id(), delivery.message_id());
+  EXPECT_EQ(delivery.receipt().recipient(), Agency());
+  EXPECT_EQ(delivery.receipt().payload_sha256().size(), 64u);
+  // The partner kept the message under the delivery's message id.
+  EXPECT_THAT(ReadText(Side(Agency()).store + "/received.jsonl"),
+              HasSubstr(delivery.message_id()));
+  EXPECT_EQ(
+      AuditCount("Delivery.Acknowledged", "message:" + delivery.message_id()),
+      1);
+}
+
+TEST_P(HttpsLinksTest, InboundAlertCreatesACaseAtCnMps) {
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+  const std::string case_ref = absl::StrCat(Agency(), "-CASE-LNK-1");
+  ProgramResult sent = Send({"--kind=alert", "--case-ref=" + case_ref});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output << cn->Stderr();
+
+  std::vector<v1::AlertRecord> alerts = AlertsOfCase(case_ref);
+  ASSERT_EQ(alerts.size(), 1u) << cn->Stderr();
+  EXPECT_EQ(alerts[0].alert().origin_agency(), Agency());
+  ASSERT_GT(alerts[0].alert().subjects_size(), 0);
+  EXPECT_GT(alerts[0].alert().subjects(0).person().names_size(), 0);
+}
+
+TEST_P(HttpsLinksTest, PartnerDownIsRetriedAndDeliveredWhenBack) {
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+  const std::string id = absl::StrCat("LNK-", Agency(), "-DOWN");
+  SendAtCn(SampleAlert(id, "CASE-" + id, {Agency()}));
+  ASSERT_TRUE(WaitForState(id, Agency(), v1::Delivery::RETRYING, 30))
+      << cn->Stderr();
+  const v1::Delivery retrying = DeliveryTo(id, Agency());
+  EXPECT_FALSE(retrying.reason().empty());
+
+  auto mock = StartMock();
+  ASSERT_TRUE(mock->ok()) << mock->error();
+  ASSERT_TRUE(WaitForState(id, Agency(), v1::Delivery::ACKNOWLEDGED, 90))
+      << cn->Stderr() << mock->Output();
+  const v1::Delivery delivered = DeliveryTo(id, Agency());
+  EXPECT_GE(delivered.attempts(), 2u);
+  EXPECT_EQ(delivered.message_id(), retrying.message_id());
+}
+
+TEST_P(HttpsLinksTest, PartnerRefusalLandsInDeadLetterWithItsReason) {
+  auto mock = StartMock();
+  ASSERT_TRUE(mock->ok()) << mock->error();
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+  const std::string id = absl::StrCat("LNK-", Agency(), "-REF");
+  SendAtCn(SampleAlert(id, absl::StrCat(kRefusedPrefix, Agency()), {Agency()}));
+  ASSERT_TRUE(WaitForState(id, Agency(), v1::Delivery::FAILED, 30))
+      << cn->Stderr() << mock->Output();
+  const v1::Delivery failed = DeliveryTo(id, Agency());
+  EXPECT_THAT(failed.reason(), HasSubstr(absl::StrCat(Agency(), " 422 ")));
+  EXPECT_EQ(failed.attempts(), 1u);
+}
+
+TEST_P(HttpsLinksTest, DuplicateIsAcknowledgedOnceAndStoredOnce) {
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+  const std::string case_ref = absl::StrCat(Agency(), "-CASE-LNK-DUP");
+  ProgramResult sent =
+      Send({"--kind=alert", "--case-ref=" + case_ref, "--repeat=2",
+            "--message-id=0b6f4f0e-3c55-4d3c-9a57-2f0d2c1b6e01"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output << cn->Stderr();
+  // First receipt 202; the resend 200 with the first acknowledgement (the
+  // same received_at) (KH-CNP.md §7).
+  const size_t first = sent.output.find("202 ACCEPTED ");
+  const size_t second = sent.output.find("200 ACCEPTED ");
+  ASSERT_NE(first, std::string::npos) << sent.output;
+  ASSERT_NE(second, std::string::npos) << sent.output;
+  auto received_at = [&](size_t from) {
+    const size_t at = sent.output.find("received_at=", from);
+    return sent.output.substr(at, sent.output.find(' ', at) - at);
+  };
+  EXPECT_EQ(received_at(first), received_at(second));
+  EXPECT_THAT(sent.output.substr(second), HasSubstr("duplicate=yes"));
+  std::vector<v1::AlertRecord> alerts = AlertsOfCase(case_ref);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(AuditCount("PartnerLink.Receive",
+                       "alert:" + alerts[0].alert().alert_id()),
+            1);
+}
+
+TEST_P(HttpsLinksTest, SchemaInvalidInboundIsRefusedWithTheIcdErrorAndAudited) {
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+  // The ICD's own outbound alert, sent by the partner this time, with a
+  // date of birth in month 13: a schema violation (KH-CNP.md §8, VN-MPS.md
+  // §8), found after the signature verified.
+  const std::string message_id = "5d3c2b1a-0f9e-4d8c-8b7a-6a5b4c3d2e1f";
+  std::string body = ReadText(absl::StrCat(GW_PARTNER_EXAMPLES_DIR, "/",
+                                           Agency(), "/", GetParam().example));
+  ASSERT_FALSE(body.empty());
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"CN-MPS", "@@"},
+           {Agency(), "CN-MPS"},
+           {"@@", Agency()},
+           {"2011-08-05", "2011-13-05"}}) {
+    ASSERT_NE(body.find(from), std::string::npos) << from;
+    for (size_t at = body.find(from); at != std::string::npos;
+         at = body.find(from, at + to.size())) {
+      body.replace(at, from.size(), to);
+    }
+  }
+  // Its own message id, so that the error names it.
+  const std::string example_id = Agency() == "KH-CNP"
+                                     ? "1c48fc5b-29bc-59f4-912a-1d9f44f64124"
+                                     : "37c8e64b-0095-5398-8717-4b2f2a27a274";
+  ASSERT_NE(body.find(example_id), std::string::npos);
+  body.replace(body.find(example_id), example_id.size(), message_id);
+  const std::string path = MakeTempDir("gw-links-body") + "/bad-body";
+  std::ofstream(path, std::ios::binary) << body;
+
+  ProgramResult sent = Send({"--kind=alert", "--body=" + path,
+                             "--message-id=" + message_id, "--json"});
+  EXPECT_EQ(sent.exit_code, 2) << sent.output << cn->Stderr();
+  EXPECT_THAT(sent.output, HasSubstr("\"status\":400"));
+  EXPECT_THAT(sent.output, HasSubstr("SCHEMA_VIOLATION"));
+  EXPECT_THAT(sent.output,
+              HasSubstr(Agency() == "KH-CNP" ? "date_of_birth"
+                                             : "tip:PersonBirthDate"));
+  EXPECT_GE(AuditCount("PartnerLink.Receive", "message:" + message_id), 1);
+}
+
+TEST_P(HttpsLinksTest, TamperedBodyIsRefusedByItsSignature) {
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+  const std::string message_id = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d";
+  const std::string case_ref = absl::StrCat(Agency(), "-CASE-LNK-TAMPER");
+  ProgramResult sent =
+      Send({"--kind=alert", "--case-ref=" + case_ref,
+            "--message-id=" + message_id, "--tamper-body", "--json"});
+  EXPECT_EQ(sent.exit_code, 2) << sent.output << cn->Stderr();
+  EXPECT_THAT(sent.output, HasSubstr("\"status\":401"));
+  EXPECT_THAT(sent.output, HasSubstr("DIGEST_MISMATCH"));
+  EXPECT_TRUE(AlertsOfCase(case_ref).empty());
+  EXPECT_GE(AuditCount("PartnerLink.Receive", "message:" + message_id), 1);
+}
+
+TEST_P(HttpsLinksTest, NonNfcInboundTextIsNormalizedNotRefused) {
+  if (Agency() != "VN-MPS") {
+    GTEST_SKIP() << "kh-cnp-mock sends NFC only; the KH-CNP codec tests "
+                    "cover its NFD input";
+  }
+  auto cn = StartCn();
+  ASSERT_TRUE(cn->ok()) << cn->error();
+  // VN-MPS.md §5.1: decomposed Vietnamese is accepted, stored in NFC, and
+  // the answer names each changed element.
+  const std::string case_ref = "VN-MPS-CASE-LNK-NFD";
+  ProgramResult sent = Send({"--kind=alert_nfd", "--case-ref=" + case_ref});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output << cn->Stderr();
+  EXPECT_THAT(sent.output, HasSubstr("202 ACCEPTED "));
+  EXPECT_THAT(sent.output, HasSubstr("NORMALIZED_NFC@/tip:CaseAlertMessage"));
+  std::vector<v1::AlertRecord> alerts = AlertsOfCase(case_ref);
+  ASSERT_EQ(alerts.size(), 1u) << cn->Stderr();
+  bool precomposed = false;  // "ể" is U+1EC3 in NFC, E1 BB 83 in UTF-8
+  for (const auto& name : alerts[0].alert().subjects(0).person().names()) {
+    precomposed |= absl::StrContains(name.family() + name.given() + name.full(),
+                                     "\xE1\xBB\x83");
+  }
+  EXPECT_TRUE(precomposed);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Partners, HttpsLinksTest,
+    ::testing::Values(HttpsPartner{"KH-CNP", "kh_cnp_mock/kh-cnp-mock",
+                                   "https://cnp.partner.example",
+                                   "alert-outbound.json"},
+                      HttpsPartner{"VN-MPS", "vn_mps_mock/vn-mps-mock",
+                                   "https://tip.partner.example",
+                                   "alert-outbound.xml"}),
+    [](const ::testing::TestParamInfo<HttpsPartner>& info) {
+      return std::string(info.param.agency[0] == 'K' ? "KhCnp" : "VnMps");
+    });
 
 }  // namespace
 }  // namespace gw
