@@ -88,7 +88,9 @@ TEST_P(AlertDefaultsTest, ExampleGetsIdOriginOriginatorAndTimeFromCertificate) {
 
 INSTANTIATE_TEST_SUITE_P(Examples, AlertDefaultsTest,
                          ::testing::Values("missing-child.json",
-                                           "suspect-wanted.textproto"),
+                                           "suspect-wanted.textproto",
+                                           "victim-identified-laos.json",
+                                           "wanted-trafficker-mekong.json"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name) {
