@@ -12,6 +12,7 @@
 #include "gateway/crypto/dsse.h"
 #include "gateway/crypto/verifier.h"
 #include "gateway/util/proto_time.h"
+#include "gateway/util/utf8.h"
 #include "gateway/util/uuid.h"
 
 namespace gw::delivery {
@@ -38,8 +39,14 @@ bool CrashBeforeRecordingAcknowledgement() {
 // codec puts before the partner's own words.
 std::string AuditableReason(absl::string_view reason) {
   const size_t colon = reason.find(": ");
-  return std::string(reason.substr(0, std::min<size_t>(colon, 200)));
+  return util::ScrubUtf8(
+      util::TruncateUtf8(reason.substr(0, std::min<size_t>(colon, 200)), 200));
 }
+
+// A partner's Retry-After is obeyed up to this long: it is not signed, and
+// one absurd date must not park a case's messages for years. The partner
+// is asked again at least this often and may say "later" again.
+constexpr absl::Duration kMaxRetryAfter = absl::Hours(1);
 
 bool IsPending(gw::v1::Delivery::State state) {
   return state == gw::v1::Delivery::QUEUED || state == gw::v1::Delivery::SENT ||
@@ -431,7 +438,8 @@ void Dispatcher::Record(Link& link, QueuedDelivery delivery,
       break;
     case adapters::DeliveryOutcome::Kind::kPermanentFailure:
       d.set_state(gw::v1::Delivery::FAILED);
-      d.set_reason(outcome.reason);
+      // Partners' words: proto3 strings must stay valid UTF-8 to be read.
+      d.set_reason(util::ScrubUtf8(outcome.reason));
       update.audit = EngineAudit("Delivery.DeadLettered", delivery, "");
       update.audit->set_decision("DENY");
       update.audit->set_outcome("FAILED_PRECONDITION");
@@ -444,11 +452,13 @@ void Dispatcher::Record(Link& link, QueuedDelivery delivery,
       break;
     case adapters::DeliveryOutcome::Kind::kTransientFailure: {
       d.set_state(gw::v1::Delivery::RETRYING);
-      d.set_reason(outcome.reason);
+      d.set_reason(util::ScrubUtf8(outcome.reason));
       const double u = absl::Uniform(random_, 0.0, 1.0);
       next_attempt = now + RetryDelay(options_.backoff, attempts + 1, u);
-      if (outcome.retry_after.has_value())
-        next_attempt = std::max(next_attempt, *outcome.retry_after);
+      if (outcome.retry_after.has_value()) {
+        next_attempt = std::max(
+            next_attempt, std::min(*outcome.retry_after, now + kMaxRetryAfter));
+      }
       *d.mutable_next_attempt_at() = util::ToTimestamp(next_attempt);
       link.breaker.RecordFailure(now);
       break;

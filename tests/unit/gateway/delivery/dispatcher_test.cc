@@ -125,11 +125,13 @@ std::shared_ptr<const policy::Policy> TestPolicy() {
 
 // What the partner does with one attempt.
 enum class Answer {
-  kAck,     // a (fake) signed acknowledgement: delivered
-  kRefuse,  // a signed refusal: permanent failure
-  kFail,    // connection refused: transient failure
-  kBusy,    // "busy, call again in an hour" (Retry-After): transient
-  kHold,    // no answer until the test releases it
+  kAck,           // a (fake) signed acknowledgement: delivered
+  kRefuse,        // a signed refusal: permanent failure
+  kFail,          // connection refused: transient failure
+  kBusy,          // "busy, call again in an hour" (Retry-After): transient
+  kBusyForAYear,  // a Retry-After a year away: transient
+  kRefuseInBrokenUtf8,  // a refusal whose text ends in half a character
+  kHold,                // no answer until the test releases it
 };
 
 struct SentMessage {
@@ -284,6 +286,12 @@ class FakePartner {
       case Answer::kBusy:
         out.bytes = "BUSY";
         break;
+      case Answer::kBusyForAYear:
+        out.bytes = "BUSY FOR A YEAR";
+        break;
+      case Answer::kRefuseInBrokenUtf8:
+        out.bytes = "NK UNKNOWN_REFERENCE case_ref: Ki\xE1\xBB";
+        break;
       case Answer::kFail:
       case Answer::kHold:
         out.status = absl::UnavailableError("connection refused");
@@ -342,6 +350,11 @@ class FakeCodec final : public adapters::Codec {
     if (answer.bytes == "BUSY") {
       auto outcome = adapters::DeliveryOutcome::Transient("partner busy");
       outcome.retry_after = absl::Now() + absl::Hours(1);
+      return outcome;
+    }
+    if (answer.bytes == "BUSY FOR A YEAR") {
+      auto outcome = adapters::DeliveryOutcome::Transient("partner busy");
+      outcome.retry_after = absl::Now() + absl::Hours(24 * 365);
       return outcome;
     }
     if (absl::StartsWith(answer.bytes, "NK ")) {
@@ -893,6 +906,32 @@ TEST_F(DispatcherTest, RetryAfterIsHonouredWhileOtherDeliveriesSucceed) {
   WriterBarrier();
   EXPECT_EQ(partner().SendsOf("A-1").size(), 1u);
   EXPECT_EQ(Stored(busy).state(), Delivery::RETRYING);
+}
+
+TEST_F(DispatcherTest, RetryAfterIsObeyedForAnHourAtMost) {
+  // The header is not signed: an absurd date must not park the case.
+  partner().Script("A-1", {Answer::kBusyForAYear}, Answer::kAck);
+  StartDispatcher();
+  const std::string busy = IdTo(Accept("A-1", "CASE-1", {kPartner}));
+  ASSERT_TRUE(WaitForState(busy, Delivery::RETRYING));
+  const absl::Time next = util::FromTimestamp(Stored(busy).next_attempt_at());
+  EXPECT_GT(next, absl::Now() + absl::Minutes(30));
+  EXPECT_LE(next, absl::Now() + absl::Hours(1));
+}
+
+TEST_F(DispatcherTest, PartnerTextInBrokenUtf8IsStoredReadable) {
+  // A delivery whose reason is not UTF-8 could not be read back (proto3).
+  partner().Script("A-1", {Answer::kRefuseInBrokenUtf8}, Answer::kAck);
+  StartDispatcher();
+  const std::string refused = IdTo(Accept("A-1", "CASE-1", {kPartner}));
+  ASSERT_TRUE(WaitForState(refused, Delivery::FAILED));
+  const Delivery stored = Stored(refused);
+  EXPECT_EQ(stored.reason(),
+            "UNKNOWN_REFERENCE case_ref: Ki\xEF\xBF\xBD\xEF\xBF\xBD");
+  std::string bytes;
+  ASSERT_TRUE(stored.SerializeToString(&bytes));
+  Delivery back;
+  EXPECT_TRUE(back.ParseFromString(bytes));
 }
 
 TEST_F(DispatcherTest, DeliveryWithoutReceiptIsNotAcknowledged) {
