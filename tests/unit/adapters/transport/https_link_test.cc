@@ -1110,6 +1110,8 @@ TEST_F(HttpsLinkTest, SendAnswersAtOnceWhenItCannotSend) {
   uppercase.metadata.emplace_back("X-Header", "1");
   PartnerMessage injected = Outbound(Id(1));
   injected.metadata.emplace_back("x-header", "1\r\nx-evil: 2");
+  PartnerMessage huge_value = Outbound(Id(1));
+  huge_value.metadata.emplace_back("x-header", std::string(60000, 'a'));
   for (const auto& [name, message] :
        std::vector<std::pair<std::string, PartnerMessage>>{
            {"no :path", no_path},
@@ -1117,7 +1119,8 @@ TEST_F(HttpsLinkTest, SendAnswersAtOnceWhenItCannotSend) {
            {"path not starting with /", relative},
            {"content-length from the codec", own_length},
            {"uppercase header name", uppercase},
-           {"CRLF in a header value", injected}}) {
+           {"CRLF in a header value", injected},
+           {"a header value of 60,000 bytes", huge_value}}) {
     SCOPED_TRACE(name);
     int calls = 0;
     absl::StatusCode got = absl::StatusCode::kOk;
