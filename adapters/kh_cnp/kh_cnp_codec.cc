@@ -22,6 +22,7 @@
 #include "gateway/util/deterministic_proto.h"
 #include "gateway/util/proto_time.h"
 #include "gateway/util/status_macros.h"
+#include "gateway/util/utf8.h"
 #include "gateway/util/uuid.h"
 
 namespace gw::kh_cnp {
@@ -387,9 +388,12 @@ absl::StatusOr<InboundMessage> KhCnpCodec::DecodeBody(
   const std::string& header_id = checked.message_id;
   auto refuse = [&](int http_status, const char* code, std::string field,
                     absl::string_view detail, const Json* body) {
+    // A pointer names members the sender chose, and goes into the audit
+    // log: bounded, whatever the sender wrote.
     return signed_http::RefusalStatus(HttpRefusal{
-        http_status, code, std::move(field), OneLine(detail, kMaxDetailChars),
-        RefusedMessageId(body, header_id), 0});
+        http_status, code, util::TruncateUtf8(field, kMaxFieldBytes),
+        OneLine(detail, kMaxDetailChars), RefusedMessageId(body, header_id),
+        0});
   };
   if (!schema_.ok()) {
     return refuse(500, "INTERNAL_ERROR", "", schema_.status().message(),

@@ -38,6 +38,9 @@ inline constexpr int kMaxNames = 10;
 // README §2.11: `partner_ref` and `error.detail`, in characters.
 inline constexpr size_t kMaxPartnerRefChars = 64;
 inline constexpr size_t kMaxDetailChars = 500;
+// The longest JSON Pointer a refusal names (the schema's json_pointer has
+// no limit; one that long names no member a partner could mean).
+inline constexpr size_t kMaxFieldBytes = 256;
 
 // $defs entries of the answers (§3.1).
 inline constexpr char kAckDefs[] = "/$defs/ack_message";

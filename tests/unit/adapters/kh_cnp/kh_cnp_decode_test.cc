@@ -253,6 +253,22 @@ TEST_F(KhCnpDecodeTest, NumbersOutOfRangeAreSchemaViolations) {
                 testing::kRequestMessageId);
 }
 
+TEST_F(KhCnpDecodeTest, ARefusedMembersNameIsBoundedInTheRefusal) {
+  // Member names are the sender's words and the refusal is audited: a
+  // pointer naming a 1,000-character member is cut to 256 bytes.
+  Json body = request_;
+  body["repatriation_request"][std::string(1000, 'x')] = "y";
+  absl::StatusOr<InboundMessage> result = Decode(Signed(body, kRequests));
+  ASSERT_FALSE(result.ok());
+  std::optional<HttpRefusal> refusal =
+      signed_http::HttpRefusalOf(result.status());
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->code, "SCHEMA_VIOLATION");
+  EXPECT_EQ(refusal->field.size(), 256u);
+  EXPECT_EQ(refusal->field.rfind("/repatriation_request/xxx", 0), 0u);
+  EXPECT_LT(result.status().message().size(), 1000u);
+}
+
 TEST_F(KhCnpDecodeTest, SchemaViolationsNameTheMember) {
   Json body = request_;
   body["repatriation_request"]["victim"]["date_of_birth"] = "2011-13-05";
