@@ -68,6 +68,18 @@ bool DecodeBase64(const xmlNode* node, std::string* out) {
   return absl::Base64Unescape(WithoutSpace(NodeText(node)), out);
 }
 
+// The value of an element whose type collapses white space (dates,
+// instants, booleans, integers; vn_values.h), as the XSD validated it.
+std::string Collapsed(const xmlNode* node) {
+  return CollapseWhiteSpace(NodeText(node));
+}
+
+// An IndicatorType. Its pattern lets only "true" and "false" through; "1"
+// and "0", xs:boolean's other spellings, would read as true and false.
+bool Indicator(const xmlNode* node) {
+  return ParseBoolean(NodeText(node)).value_or(false);
+}
+
 // Reads values and records the first date or instant that is not real.
 class Mapper {
  public:
@@ -76,7 +88,7 @@ class Mapper {
   // An instant; nothing is set when it is not a real one.
   void Instant(const xmlNode* node, google::protobuf::Timestamp* out) {
     if (node == nullptr) return;
-    std::optional<absl::Time> t = ParseDateTime(NodeText(node));
+    std::optional<absl::Time> t = ParseDateTime(Collapsed(node));
     if (!t.has_value()) {
       Fail(node, "not a real instant (VN-MPS.md §5.4)");
       return;
@@ -85,7 +97,7 @@ class Mapper {
   }
   std::string Date(const xmlNode* node) {
     if (node == nullptr) return "";
-    std::string text = NodeText(node);
+    std::string text = Collapsed(node);
     if (!IsRealDate(text)) {
       Fail(node, "not a real calendar date (VN-MPS.md §5.4)");
       return "";
@@ -97,7 +109,8 @@ class Mapper {
              google::protobuf::RepeatedPtrField<gw::v1::LanguageText>* out) {
     for (const xmlNode* node : nodes) {
       gw::v1::LanguageText* text = out->Add();
-      text->set_lang(AttrValue(node, "lang"));
+      // xs:language collapses white space too.
+      text->set_lang(CollapseWhiteSpace(AttrValue(node, "lang")));
       text->set_text(NodeText(node));
     }
   }
@@ -135,7 +148,9 @@ class Mapper {
     }
     if (const xmlNode* age = s.Opt("PersonEstimatedAge")) {
       uint32_t years = 0;
-      if (absl::SimpleAtoi(NodeText(age), &years)) out->set_age_estimate(years);
+      if (absl::SimpleAtoi(Collapsed(age), &years)) {
+        out->set_age_estimate(years);
+      }
     }
     out->set_nationality(s.Text("PersonCitizenshipISO3166Alpha3Code"));
     for (const xmlNode* doc : s.All("PersonIdentityDocument")) {
@@ -236,9 +251,9 @@ CanonicalMessage Request(const xmlNode* payload,
   request->set_requesting_agency(s.Text("RequestingAgencyCode"));
   request->set_receiving_agency(s.Text("ReceivingAgencyCode"));
   m->Person(s.Opt("VictimPerson"), request->mutable_victim());
-  request->set_identity_verified(s.Text("IdentityVerifiedIndicator") == "true");
-  request->set_nationality_verified(s.Text("NationalityVerifiedIndicator") ==
-                                    "true");
+  request->set_identity_verified(Indicator(s.Opt("IdentityVerifiedIndicator")));
+  request->set_nationality_verified(
+      Indicator(s.Opt("NationalityVerifiedIndicator")));
   if (const xmlNode* travel = s.Opt("TravelDocument")) {
     m->Document(travel, request->mutable_travel_document());
   }
@@ -405,7 +420,7 @@ std::optional<Fault> CheckRules(const xmlNode* root) {
                            "base64.");
       }
       uint64_t declared = 0;
-      if (!absl::SimpleAtoi(NodeText(size), &declared) ||
+      if (!absl::SimpleAtoi(Collapsed(size), &declared) ||
           declared != bytes.size()) {
         return SchemaFault(size,
                            "Element 'tip:AttachmentSizeMeasure': not the size "
@@ -456,7 +471,7 @@ AckView ReadAck(const xmlNode* root) {
   out.recipient = s.Text("RecipientAgencyCode");
   out.status = s.Text("AcknowledgementStatusCode");
   out.payload_sha256 = s.Text("PayloadSHA256");
-  out.received_at = s.Text("ReceivedDateTime");
+  out.received_at = Collapsed(s.Opt("ReceivedDateTime"));
   out.partner_reference = s.Text("PartnerReference");
   for (const xmlNode* warning : s.All("Warning")) {
     Seq parts(warning);
@@ -477,7 +492,7 @@ RejectionView ReadRejection(const xmlNode* root) {
   out.code = s.Text("ErrorCode");
   out.location = s.Text("ErrorLocation");
   out.text = s.Text("ErrorText");
-  out.rejected_at = s.Text("RejectedDateTime");
+  out.rejected_at = Collapsed(s.Opt("RejectedDateTime"));
   return out;
 }
 

@@ -28,6 +28,9 @@
 //    = ScheduledHandover}, state, history [{to_state, actor_agency, at,
 //    reason}], updated_at = MessageCreatedDateTime}; a request's
 //    created_at is MessageCreatedDateTime; a status's note is StatusNote.
+//    Values of the types that collapse white space (instants, dates,
+//    indicators, integers, lang; vn_values.h) are read collapsed, as the
+//    XSD validated them: " true " is true, "\n2026-04-07 " 2026-04-07.
 //    Texts are taken as they are (already NFC).
 // Locations are xmlGetNodePath of the element concerned (§8). Texts name
 // elements, never values.
@@ -92,7 +95,7 @@ struct AckView {
   std::string recipient;
   std::string status;
   std::string payload_sha256;
-  std::string received_at;
+  std::string received_at;  // white space collapsed
   std::string partner_reference;
   std::vector<std::pair<std::string, std::string>> warnings;  // code, location
 };
@@ -107,7 +110,7 @@ struct RejectionView {
   std::string code;
   std::string location;
   std::string text;
-  std::string rejected_at;
+  std::string rejected_at;  // white space collapsed
 };
 // REQUIRES: root is tip:Rejection.
 RejectionView ReadRejection(const xmlNode* root);

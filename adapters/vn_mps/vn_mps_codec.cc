@@ -52,12 +52,15 @@ std::vector<std::string> MediaTypes() {
                                   std::end(kAcceptedMediaTypes));
 }
 
-// One line of printable text for an operator's reason.
+// One line of at most `max` characters for an operator's reason. Reasons
+// are stored in proto3 strings (gw.v1.Delivery.reason), which do not parse
+// back unless they are valid UTF-8: bytes that are not UTF-8 (a transport's
+// message) are replaced, and the cut never falls inside a character.
 std::string OneLine(absl::string_view text, size_t max = 300) {
-  std::string out;
-  for (char c : text) {
-    if (out.size() == max) break;
-    out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  const std::string valid = ValidUtf8(text);
+  std::string out(CodePointPrefix(valid, max));
+  for (char& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
   return out;
 }
@@ -299,9 +302,9 @@ DeliveryOutcome VnMpsCodec::ReadAnswer(const OutboundMessage& message,
         signed_http::HttpRefusalOf(verified.status());
     return TransientWith(
         absl::StrCat(prefix, ": response signature not accepted: ",
-                     why.has_value()
-                         ? absl::StrCat(why->code, " ", why->detail)
-                         : std::string(verified.status().message())),
+                     OneLine(why.has_value()
+                                 ? absl::StrCat(why->code, " ", why->detail)
+                                 : std::string(verified.status().message()))),
         "", retry_after);
   }
   std::string evidence =

@@ -52,7 +52,10 @@
 //       or one whose RejectedMessageID names another message: Transient;
 //     - 5xx: Transient; any other status: Transient.
 //    Reasons read "VN-MPS <status> <ErrorCode> <ErrorLocation>: <ErrorText>"
-//    (the location left out when absent). retry_after from Retry-After
+//    (the location left out when absent). Every reason is valid UTF-8 (it
+//    is stored in a proto3 string): texts from outside are cut to 300
+//    characters (the location to 500), never inside a character, and bytes
+//    that are not UTF-8 are replaced by U+FFFD. retry_after from Retry-After
 //    (seconds or HTTP-date) on 429 and 5xx. Evidence (Delivered, Permanent,
 //    and Transient signed refusals) = the response in the layout of the
 //    example .http files: status line, the signed headers, empty line,
@@ -63,9 +66,12 @@
 //    and the three media types of §2.3 (steps 2-10), a body over 8 MiB
 //    [413 PAYLOAD_TOO_LARGE] (the transport normally refuses it first),
 //    then step 11 in the ICD's order:
-//      1 well-formed UTF-8 XML without DOCTYPE [400 MALFORMED_XML];
-//      2 every text node and attribute value normalized to NFC, one
-//        NORMALIZED_NFC warning per changed element (§5.1);
+//      1 well-formed UTF-8 XML without DOCTYPE or NUL byte, decoded as
+//        UTF-8 whatever its first bytes [400 MALFORMED_XML];
+//      2 the text of every element (joined across CDATA sections, comments
+//        and processing instructions, which are dropped) and every
+//        attribute value normalized to NFC, one NORMALIZED_NFC warning per
+//        changed element (§5.1);
 //      3 the normalized document validates against VN-MPS.xsd
 //        [400 SCHEMA_VIOLATION, location = where libxml2 failed, §8];
 //      4 the root is a data message [400 WRONG_ENDPOINT];

@@ -141,31 +141,47 @@ size_t CodePoints(absl::string_view text) {
   return n;
 }
 
-std::string CutShortText(absl::string_view value, size_t max_chars) {
-  std::string valid;
-  if (text::IsValidUtf8(Std(value))) {
-    valid = std::string(value);
-  } else {
-    // Keep what decodes; replace each bad byte by U+FFFD.
-    for (unsigned char c : value) {
-      if (c < 0x80) {
-        valid.push_back(static_cast<char>(c));
-      } else {
-        Append(0xFFFD, &valid);
-      }
+std::string ValidUtf8(absl::string_view bytes) {
+  if (text::IsValidUtf8(Std(bytes))) return std::string(bytes);
+  std::string out;
+  out.reserve(bytes.size() + 16);
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    const size_t length = lead < 0x80             ? 1
+                          : (lead & 0xE0) == 0xC0 ? 2
+                          : (lead & 0xF0) == 0xE0 ? 3
+                          : (lead & 0xF8) == 0xF0 ? 4
+                                                  : 0;
+    // The project's validator judges each sequence (overlongs, surrogates,
+    // range), so "valid" means the same here as everywhere else.
+    if (length > 0 && i + length <= bytes.size() &&
+        text::IsValidUtf8(Std(bytes.substr(i, length)))) {
+      out.append(bytes.data() + i, length);
+      i += length;
+    } else {
+      Append(0xFFFD, &out);
+      ++i;
     }
   }
-  absl::StatusOr<std::string> shaped = ShortText(valid, "text");
-  std::string text = shaped.ok() ? *std::move(shaped) : std::string();
-  if (CodePoints(text) <= max_chars) return text;
+  return out;
+}
+
+absl::string_view CodePointPrefix(absl::string_view text, size_t max_chars) {
   size_t i = 0;
   size_t count = 0;
   while (i < text.size() && count < max_chars) {
     Next(text, &i);
     ++count;
   }
-  text.resize(i);
-  return std::string(Trim(text, " "));
+  return text.substr(0, i);
+}
+
+std::string CutShortText(absl::string_view value, size_t max_chars) {
+  absl::StatusOr<std::string> shaped = ShortText(ValidUtf8(value), "text");
+  std::string text = shaped.ok() ? *std::move(shaped) : std::string();
+  if (CodePoints(text) <= max_chars) return text;
+  return std::string(Trim(CodePointPrefix(text, max_chars), " "));
 }
 
 }  // namespace gw::vn_mps

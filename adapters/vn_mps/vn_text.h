@@ -42,6 +42,15 @@ namespace gw::vn_mps {
 // for texts we compose ourselves (ErrorText).
 std::string CutShortText(absl::string_view value, size_t max_chars);
 
+// `bytes` as valid UTF-8: every well-formed sequence kept, every byte that
+// does not start one replaced by U+FFFD. For texts of unknown origin that
+// end up in a proto3 string (reasons), which must be valid UTF-8.
+std::string ValidUtf8(absl::string_view bytes);
+
+// The longest prefix of valid UTF-8 `text` with at most `max_chars` code
+// points: never ends inside a character.
+absl::string_view CodePointPrefix(absl::string_view text, size_t max_chars);
+
 // The number of code points of valid UTF-8 `text`.
 size_t CodePoints(absl::string_view text);
 

@@ -127,4 +127,27 @@ bool IsRealDate(absl::string_view text) {
   return RealYmd(year, month, day);
 }
 
+std::string CollapseWhiteSpace(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::optional<bool> ParseBoolean(absl::string_view text) {
+  const std::string value = CollapseWhiteSpace(text);
+  if (value == "true" || value == "1") return true;
+  if (value == "false" || value == "0") return false;
+  return std::nullopt;
+}
+
 }  // namespace gw::vn_mps

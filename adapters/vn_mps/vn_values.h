@@ -10,6 +10,11 @@
 //  * DateType "YYYY-MM-DD", YearMonthType "YYYY-MM", YearType "YYYY", no
 //    zone; a real date has year 0001-9999, month 01-12 and a day that
 //    exists in that month.
+//  * The XSD types VN-MPS reads with whiteSpace="collapse" (xs:dateTime,
+//    xs:date, xs:gYearMonth, xs:gYear, xs:boolean, xs:nonNegativeInteger,
+//    xs:language) validate the collapsed value, so " true " and
+//    "\n2026-04-07 " are valid: readers collapse before reading
+//    (CollapseWhiteSpace), and the parsers here take collapsed values only.
 // Thread safety: pure functions.
 #ifndef GW_ADAPTERS_VN_MPS_VN_VALUES_H_
 #define GW_ADAPTERS_VN_MPS_VN_VALUES_H_
@@ -39,6 +44,14 @@ enum class DateForm { kInvalid, kDate, kYearMonth, kYear };
 DateForm FormOf(absl::string_view partial_date);
 // Whether `text` (of any of the three forms) is a real date.
 bool IsRealDate(absl::string_view text);
+
+// XML Schema whiteSpace="collapse": TAB, LF and CR become spaces, runs of
+// spaces one space, leading and trailing spaces are removed.
+std::string CollapseWhiteSpace(absl::string_view text);
+
+// An xs:boolean: "true" or "1" true, "false" or "0" false, after
+// collapsing; nullopt for anything else.
+std::optional<bool> ParseBoolean(absl::string_view text);
 
 }  // namespace gw::vn_mps
 

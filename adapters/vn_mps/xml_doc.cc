@@ -148,6 +148,63 @@ bool IsTextLike(const xmlNode* node) {
   return node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE;
 }
 
+bool IsCommentOrPi(const xmlNode* node) {
+  return node->type == XML_COMMENT_NODE || node->type == XML_PI_NODE;
+}
+
+void FreeNode(xmlNode* node) {
+  xmlUnlinkNode(node);
+  xmlFreeNode(node);
+}
+
+// Drops the comments and processing instructions among the children of
+// `parent` and merges each run of adjacent text and CDATA children into one
+// text node: what xmlNodeGetContent and the XSD read is the join, so NFC
+// must judge the join too ("e<!---->&#x301;" is NFC node by node).
+void JoinTextChildren(xmlNode* parent) {
+  xmlNode* child = parent->children;
+  while (child != nullptr) {
+    xmlNode* next = child->next;
+    if (IsCommentOrPi(child)) {
+      FreeNode(child);
+    } else if (IsTextLike(child)) {
+      if (child->type == XML_CDATA_SECTION_NODE) {
+        // ParseXml reads CDATA as text (XML_PARSE_NOCDATA); a document
+        // built otherwise gets the same tree.
+        xmlNode* text = xmlNewDocText(child->doc, child->content);
+        if (text != nullptr) {
+          xmlReplaceNode(child, text);
+          xmlFreeNode(child);
+          child = text;
+        }
+      }
+      while (next != nullptr && (IsTextLike(next) || IsCommentOrPi(next))) {
+        xmlNode* after = next->next;
+        if (IsTextLike(next) && next->content != nullptr) {
+          xmlNodeAddContent(child, next->content);
+        }
+        FreeNode(next);
+        next = after;
+      }
+    }
+    child = next;
+  }
+}
+
+// JoinTextChildren for `element`, its attributes and every element below.
+void JoinTexts(xmlNode* element) {
+  for (xmlAttr* attr = element->properties; attr != nullptr;
+       attr = attr->next) {
+    JoinTextChildren(reinterpret_cast<xmlNode*>(attr));
+  }
+  JoinTextChildren(element);
+  for (xmlNode* child = element->children; child != nullptr;
+       child = child->next) {
+    // Depth is bounded by libxml2's own nesting limit (256 without HUGE).
+    if (child->type == XML_ELEMENT_NODE) JoinTexts(child);
+  }
+}
+
 absl::Status NormalizeElement(xmlNode* element,
                               std::vector<std::string>* changed) {
   bool element_changed = false;
@@ -277,12 +334,19 @@ absl::StatusOr<XmlDocPtr> ParseXml(absl::string_view bytes) {
   if (bytes.empty()) {
     return Malformed("document: not well-formed XML (empty)");
   }
+  // NUL is valid UTF-8 but no XML character; refusing it first also rules
+  // out UTF-16 and UCS-4 without a byte-order mark, which libxml2 would
+  // otherwise detect from "<\0?\0" and the like.
+  if (bytes.find('\0') != absl::string_view::npos) {
+    return Malformed(
+        "document: contains a NUL byte; VN-MPS documents are UTF-8 "
+        "(VN-MPS.md §5.1)");
+  }
   if (!text::IsValidUtf8(Std(bytes))) {
     return Malformed("document: not UTF-8 (VN-MPS.md §5.1)");
   }
   ErrorBackstop backstop;
-  std::unique_ptr<xmlParserCtxt, ParserCtxtFree> ctxt(
-      xmlCreateMemoryParserCtxt(bytes.data(), static_cast<int>(bytes.size())));
+  std::unique_ptr<xmlParserCtxt, ParserCtxtFree> ctxt(xmlNewParserCtxt());
   if (ctxt == nullptr || ctxt->sax == nullptr) {
     return absl::ResourceExhaustedError("libxml2: cannot create a parser");
   }
@@ -290,12 +354,12 @@ absl::StatusOr<XmlDocPtr> ParseXml(absl::string_view bytes) {
   ctxt->_private = &state;
   ctxt->sax->internalSubset = &OnDoctype;
   ctxt->sax->serror = &OnParserError;
-  // No entity substitution, DTD loading, default attributes, XInclude or
-  // huge documents; no network, ever.
-  xmlCtxtUseOptions(ctxt.get(), XML_PARSE_NONET);
-  xmlParseDocument(ctxt.get());
-  XmlDocPtr doc(ctxt->myDoc);
-  ctxt->myDoc = nullptr;
+  // Decoded as UTF-8, whatever the first bytes look like (no encoding
+  // detection). No entity substitution, DTD loading, default attributes,
+  // XInclude or huge documents; no network, ever. CDATA is read as text.
+  XmlDocPtr doc(xmlCtxtReadMemory(
+      ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), nullptr,
+      "UTF-8", XML_PARSE_NONET | XML_PARSE_NOCDATA));
   if (state.doctype) {
     return Malformed(
         "document: a DOCTYPE declaration is present; VN-MPS documents carry "
@@ -307,14 +371,24 @@ absl::StatusOr<XmlDocPtr> ParseXml(absl::string_view bytes) {
         "document: not well-formed XML (libxml2 error ", state.code,
         " at line ", state.line, ", column ", state.column, ")"));
   }
-  if (doc->encoding != nullptr &&
-      !absl::EqualsIgnoreCase(AsChars(doc->encoding), "UTF-8")) {
-    return Malformed(
-        "document: declares an encoding other than UTF-8 (VN-MPS.md §5.1)");
+  // The decoding is forced, but a document declaring another encoding
+  // than UTF-8 is refused all the same (§5.1). libxml2 records the
+  // declaration in the document for UTF-16 and in the input otherwise.
+  for (const xmlChar* declared :
+       {static_cast<const xmlChar*>(doc->encoding),
+        ctxt->input != nullptr ? ctxt->input->encoding : nullptr}) {
+    if (declared != nullptr &&
+        !absl::EqualsIgnoreCase(AsChars(declared), "UTF-8")) {
+      return Malformed(
+          "document: declares an encoding other than UTF-8 (VN-MPS.md "
+          "§5.1)");
+    }
   }
-  if (xmlDocGetRootElement(doc.get()) == nullptr) {
+  xmlNode* root = xmlDocGetRootElement(doc.get());
+  if (root == nullptr) {
     return Malformed("document: no root element");
   }
+  JoinTexts(root);
   return doc;
 }
 
@@ -322,6 +396,7 @@ absl::StatusOr<std::vector<std::string>> NormalizeToNfc(xmlDoc* doc) {
   std::vector<std::string> changed;
   xmlNode* root = xmlDocGetRootElement(doc);
   if (root == nullptr) return changed;
+  JoinTexts(root);  // already done for a document of ParseXml
   if (absl::Status s = NormalizeElement(root, &changed); !s.ok()) return s;
   return changed;
 }

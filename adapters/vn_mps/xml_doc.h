@@ -9,14 +9,22 @@
 //    refused the moment the parser sees it (SAX internalSubset hook, then
 //    xmlStopParser), before any entity of its internal subset is declared,
 //    so no entity is ever expanded (VN-MPS.md §3.3: "DTDs and external
-//    entities are refused"). Bytes that are not UTF-8, a declared encoding
-//    other than UTF-8, a document that is not well-formed (namespaces
-//    included) or larger than 8 MiB are refused too. Errors:
-//    INVALID_ARGUMENT with a one-line message that names the problem and a
-//    line/column, never document content.
-//  * NormalizeToNfc: every text node (text and CDATA) and attribute value
-//    to NFC (VN-MPS.md §5.1); the xmlGetNodePath of each element whose text
-//    or attributes changed, once each, in document order.
+//    entities are refused"). The bytes are decoded as UTF-8, never by
+//    detection from the first bytes; bytes that are not UTF-8, any NUL
+//    byte (UTF-16 or UCS-4 without a byte-order mark is refused so), a
+//    declared encoding other than UTF-8, a document that is not
+//    well-formed (namespaces included) or larger than 8 MiB are refused
+//    too. Errors: INVALID_ARGUMENT with a one-line message that names the
+//    problem and a line/column, never document content.
+//    The tree returned holds no comment, processing instruction or CDATA
+//    node below the root: CDATA sections are read as text, comments and
+//    processing instructions are dropped, and adjacent text is one node.
+//    So an element's text is one node, and what NFC judges (below) is the
+//    value that xmlNodeGetContent and the XSD read.
+//  * NormalizeToNfc: the text of every element (first joined as ParseXml
+//    does, for a document from elsewhere) and every attribute value to NFC
+//    (VN-MPS.md §5.1); the xmlGetNodePath of each element whose text or
+//    attributes changed, once each, in document order.
 //  * XsdSchema: a parsed XSD (parsed once; read-only afterwards and shared
 //    by threads, as libxml2 allows) and Validate, which creates a
 //    validation context per call. The first violation libxml2 reports is

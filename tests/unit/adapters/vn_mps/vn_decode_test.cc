@@ -308,6 +308,113 @@ TEST_F(DecodeTest, NonNfcIsNormalizedBeforeTheSchemaIsChecked) {
   EXPECT_EQ(request.victim().names(1).family().size(), 24u * 6);  // "Kiểm"
 }
 
+TEST_F(DecodeTest, TextSplitByCommentsOrCdataIsNormalizedAsAWhole) {
+  // "Trẻ" with its hook above after a comment or in a CDATA section: each
+  // text node is NFC on its own, their join is not.
+  const std::string summary =
+      "/tip:RepatriationRequestMessage/tip:RepatriationRequest/"
+      "tip:BestInterestsAssessment/tip:AssessmentSummary[1]";
+  for (const std::string split :
+       {"Tre<!---->\xCC\x89 mong", "Tre<!-- -->&#x309; mong",
+        "Tre<![CDATA[\xCC\x89]]> mong", "Tre<?pi?>\xCC\x89 mong"}) {
+    SCOPED_TRACE(split);
+    auto decoded =
+        Decode(kRequests, Replace(RequestXml(), "Trẻ mong", split), kRequestId);
+    ASSERT_TRUE(decoded.ok()) << decoded.status();
+    ASSERT_EQ(decoded->warnings.size(), 1u);
+    EXPECT_EQ(decoded->warnings[0].code(), "NORMALIZED_NFC");
+    EXPECT_EQ(decoded->warnings[0].field(), summary);
+    gw::v1::RepatriationRequest request;
+    ASSERT_TRUE(request.ParseFromString(decoded->envelope.payload()));
+    EXPECT_EQ(request.best_interests_assessment().summary(0).text(),
+              "Trẻ mong muốn được trở về với gia đình.");
+    EXPECT_TRUE(MessageDifferencer::Equals(request, testing::ExampleRequest()))
+        << request.DebugString();
+  }
+  // A comment alone changes nothing.
+  auto decoded =
+      Decode(kRequests, Replace(RequestXml(), "Trẻ mong", "Trẻ<!-- x --> mong"),
+             kRequestId);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_TRUE(decoded->warnings.empty());
+}
+
+TEST_F(DecodeTest, AUtf16DocumentIsMalformed) {
+  std::string utf16;
+  for (char c : Replace(RequestXml(), "encoding=\"UTF-8\"", "")) {
+    if (static_cast<unsigned char>(c) >= 0x80) continue;  // ASCII only
+    utf16.push_back(c);
+    utf16.push_back('\0');
+  }
+  const HttpRefusal refusal = Refused(kRequests, utf16, kRequestId);
+  EXPECT_EQ(refusal.http_status, 400);
+  EXPECT_EQ(refusal.code, "MALFORMED_XML");
+  EXPECT_EQ(refusal.field, "");
+}
+
+TEST_F(DecodeTest, ValuesAreReadAsTheSchemaCollapsesTheirWhiteSpace) {
+  const gw::v1::RepatriationRequest expected = testing::ExampleRequest();
+  std::string xml = RequestXml();
+  xml = Replace(xml, ">true</tip:IdentityVerifiedIndicator>",
+                "> true\n</tip:IdentityVerifiedIndicator>");
+  xml = Replace(xml, ">false</tip:NationalityVerifiedIndicator>",
+                ">\tfalse </tip:NationalityVerifiedIndicator>");
+  xml = Replace(xml, ">2026-03-14T03:20:00Z<", ">\n 2026-03-14T03:20:00Z \n<");
+  xml = Replace(xml, "<tip:Date>2010-11-20<", "<tip:Date> 2010-11-20<");
+  xml = Replace(xml, ">2030-05-31<", ">2030-05-31\r\n<");
+  xml = Replace(xml, ">2026-03-12<", ">\t2026-03-12\t<");
+  xml = Replace(xml, ">2026-04-07<", "> 2026-04-07 <");
+  xml = Replace(xml, "<tip:PersonEstimatedAge>15<",
+                "<tip:PersonEstimatedAge> 15 <");
+  xml = Replace(xml, "<tip:TracingNote lang=\"en\">",
+                "<tip:TracingNote lang=\" en \">");
+  auto decoded = Decode(kRequests, xml, kRequestId);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  gw::v1::RepatriationRequest request;
+  ASSERT_TRUE(request.ParseFromString(decoded->envelope.payload()));
+  EXPECT_TRUE(MessageDifferencer::Equals(request, expected))
+      << request.DebugString();
+
+  // Both values the other way round.
+  xml = Replace(xml, "> true\n</tip:IdentityVerifiedIndicator>",
+                ">\nfalse </tip:IdentityVerifiedIndicator>");
+  xml = Replace(xml, ">\tfalse </tip:NationalityVerifiedIndicator>",
+                "> true </tip:NationalityVerifiedIndicator>");
+  decoded = Decode(kRequests, xml, kRequestId);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_TRUE(request.ParseFromString(decoded->envelope.payload()));
+  EXPECT_FALSE(request.identity_verified());
+  EXPECT_TRUE(request.nationality_verified());
+
+  // An instant of a decision.
+  auto decision = Decode(kDecisions,
+                         Replace(DecisionXml(), ">2026-03-14T10:00:00+07:00<",
+                                 ">  2026-03-14T10:00:00+07:00\n<"),
+                         kDecisionId);
+  ASSERT_TRUE(decision.ok()) << decision.status();
+  gw::v1::RepatriationRecord record;
+  ASSERT_TRUE(record.ParseFromString(decision->envelope.payload()));
+  EXPECT_EQ(record.history(0).at().seconds(),
+            Ts("2026-03-14T03:00:00Z").seconds());
+}
+
+TEST_F(DecodeTest, IndicatorsAreTrueOrFalseOnly) {
+  // xs:boolean also has "1" and "0"; IndicatorType's pattern allows
+  // neither, so VN-MPS.xsd refuses them rather than one being misread.
+  for (const char* value : {"1", "0", " 1 "}) {
+    SCOPED_TRACE(value);
+    const HttpRefusal refusal = Refused(
+        kRequests,
+        Replace(RequestXml(), ">true</tip:IdentityVerifiedIndicator>",
+                absl::StrCat(">", value, "</tip:IdentityVerifiedIndicator>")),
+        kRequestId);
+    EXPECT_EQ(refusal.code, "SCHEMA_VIOLATION");
+    EXPECT_EQ(refusal.field,
+              "/tip:RepatriationRequestMessage/tip:RepatriationRequest/"
+              "tip:IdentityVerifiedIndicator");
+  }
+}
+
 TEST_F(DecodeTest, TheRootMustBeADataMessageFittingThePath) {
   // A valid document, but an acknowledgement.
   HttpRefusal refusal =

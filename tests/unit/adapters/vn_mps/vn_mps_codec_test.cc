@@ -18,13 +18,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "adapters/signed_http/http_refusal.h"
+#include "adapters/text/normalize.h"
 #include "adapters/vn_mps/vn_http.h"
+#include "adapters/vn_mps/vn_text.h"
 #include "gateway/crypto/sha256.h"
 #include "gateway/ingest/error_reason.h"
 #include "gateway/util/proto_time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "gw/v1/alert.pb.h"
 #include "gw/v1/repatriation.pb.h"
 #include "tests/support/rfc8032_keys.h"
 #include "tests/unit/adapters/vn_mps/vn_examples.h"
@@ -276,7 +279,8 @@ TEST_F(AlertExample, OneCodecServesManyThreads) {
   EXPECT_THAT(good, ::testing::Each(10));
 }
 
-std::string Rejection(absl::string_view code, absl::string_view id) {
+std::string Rejection(absl::string_view code, absl::string_view id,
+                      absl::string_view text = "refused") {
   return absl::StrCat(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<tip:Rejection xmlns:tip=\"urn:vn:mps:tip:1.0\">\n",
@@ -288,9 +292,80 @@ std::string Rejection(absl::string_view code, absl::string_view id) {
       "  <tip:ErrorCode>",
       code,
       "</tip:ErrorCode>\n"
-      "  <tip:ErrorText>refused</tip:ErrorText>\n"
+      "  <tip:ErrorText>",
+      text,
+      "</tip:ErrorText>\n"
       "  <tip:RejectedDateTime>2026-03-14T02:30:06Z</tip:RejectedDateTime>\n"
       "</tip:Rejection>\n");
+}
+
+// Whether `reason` can be stored: gw.v1.Delivery.reason is a proto3 string,
+// which does not parse back unless it is valid UTF-8.
+void ExpectStorableReason(const std::string& reason) {
+  EXPECT_TRUE(text::IsValidUtf8(reason));
+  gw::v1::Delivery delivery;
+  delivery.set_reason(reason);
+  std::string bytes;
+  ASSERT_TRUE(delivery.SerializeToString(&bytes));
+  gw::v1::Delivery back;
+  ASSERT_TRUE(back.ParseFromString(bytes));
+  EXPECT_EQ(back.reason(), reason);
+}
+
+TEST_F(AlertExample, AVietnameseErrorTextGivesAStorableReason) {
+  // 200 characters (the most ErrorText holds) of 2 and 3 bytes: byte 300
+  // falls inside a character.
+  std::string text = "\xC6\xB0";                                         // ư
+  for (int i = 1; i < 200; ++i) absl::StrAppend(&text, "\xE1\xBB\xAF");  // ữ
+  ASSERT_EQ(CodePoints(text), 200u);
+  ASSERT_EQ(static_cast<unsigned char>(text[300]) & 0xC0, 0x80);
+  const absl::Time now = Unix(1773455406);
+  const DeliveryOutcome outcome = link_.Gateway(now)->ReadAnswer(
+      message_, sent_,
+      link_.SignedResponse(400,
+                           Rejection("SCHEMA_VIOLATION", kAlertMessageId, text),
+                           kAlertMessageId, now));
+  EXPECT_EQ(outcome.kind, Kind::kPermanentFailure);
+  // 200 characters are within what a reason keeps of a text.
+  EXPECT_EQ(outcome.reason,
+            absl::StrCat("VN-MPS 400 SCHEMA_VIOLATION: ", text));
+  ExpectStorableReason(outcome.reason);
+}
+
+TEST_F(AlertExample, ReasonsAreCutByCharactersAndValidUtf8) {
+  // A transport's message is not ours: 400 three-byte characters are cut
+  // to 300 characters, and bytes that are not UTF-8 are replaced.
+  std::string long_text;
+  for (int i = 0; i < 400; ++i) absl::StrAppend(&long_text, "\xE1\xBB\xAF");
+  PartnerAnswer down;
+  down.status = absl::UnavailableError(absl::StrCat("x", long_text));
+  DeliveryOutcome outcome = codec_->ReadAnswer(message_, sent_, down);
+  EXPECT_EQ(outcome.kind, Kind::kTransientFailure);
+  ExpectStorableReason(outcome.reason);
+  std::string kept = "x";
+  for (int i = 0; i < 299; ++i) absl::StrAppend(&kept, "\xE1\xBB\xAF");
+  EXPECT_EQ(outcome.reason, absl::StrCat("transport: UNAVAILABLE ", kept));
+
+  down.status = absl::UnavailableError("bad \xFF\xE1\xBB byte\nnext");
+  outcome = codec_->ReadAnswer(message_, sent_, down);
+  ExpectStorableReason(outcome.reason);
+  EXPECT_THAT(outcome.reason,
+              ::testing::StartsWith("transport: UNAVAILABLE bad \xEF\xBF\xBD"));
+  EXPECT_THAT(outcome.reason, ::testing::EndsWith(" byte next"));
+}
+
+TEST_F(AlertExample, AcknowledgementDatesAreReadAsTheSchemaCollapsesThem) {
+  const std::string body = absl::StrReplaceAll(
+      ReadExample("ack-202-inbound.xml"),
+      {{"<tip:ReceivedDateTime>2026-03-14T02:30:07Z<",
+        "<tip:ReceivedDateTime>\n  2026-03-14T02:30:07Z\t<"}});
+  ASSERT_NE(body, ReadExample("ack-202-inbound.xml"));
+  const DeliveryOutcome outcome = codec_->ReadAnswer(
+      message_, sent_,
+      link_.SignedResponse(202, body, kAlertMessageId, Unix(1773455405)));
+  ASSERT_EQ(outcome.kind, Kind::kDelivered) << outcome.reason;
+  EXPECT_EQ(util::FromTimestamp(outcome.receipt->received_at()),
+            Utc("2026-03-14T02:30:07Z"));
 }
 
 TEST_F(AlertExample, RefusalsAreJudgedByStatusAndCode) {

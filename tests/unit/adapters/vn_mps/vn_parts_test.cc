@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "adapters/vn_mps/vn_names.h"
@@ -122,6 +123,43 @@ TEST(VnValuesTest, PartialDates) {
   EXPECT_TRUE(IsRealDate("2011-12"));
 }
 
+TEST(VnValuesTest, WhiteSpaceCollapsesAsTheXsdDoes) {
+  EXPECT_EQ(CollapseWhiteSpace("  2026-04-07\r\n"), "2026-04-07");
+  EXPECT_EQ(CollapseWhiteSpace("\ta \n\n b\r"), "a b");
+  EXPECT_EQ(CollapseWhiteSpace(" \t\n"), "");
+  // Only XML white space: NBSP is a character.
+  EXPECT_EQ(CollapseWhiteSpace("\xC2\xA0x"), "\xC2\xA0x");
+  // xs:boolean: true, false, 1 and 0, white space collapsed.
+  EXPECT_EQ(ParseBoolean("true"), true);
+  EXPECT_EQ(ParseBoolean(" true\n"), true);
+  EXPECT_EQ(ParseBoolean("1"), true);
+  EXPECT_EQ(ParseBoolean("\t1 "), true);
+  EXPECT_EQ(ParseBoolean("false"), false);
+  EXPECT_EQ(ParseBoolean(" false "), false);
+  EXPECT_EQ(ParseBoolean("0"), false);
+  EXPECT_EQ(ParseBoolean("\n0\n"), false);
+  for (const char* bad : {"", "TRUE", "yes", "t r u e", "01", "true false"}) {
+    EXPECT_EQ(ParseBoolean(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(VnTextTest, ValidUtf8AndCharacterPrefixes) {
+  EXPECT_EQ(ValidUtf8("\xE1\xBB\xAF ok"), "\xE1\xBB\xAF ok");
+  // Valid characters of an invalid text are kept; each bad byte is U+FFFD.
+  EXPECT_EQ(ValidUtf8("\xE1\xBB\xAF\xFF\xE1\xBB"),
+            "\xE1\xBB\xAF\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(ValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
+  EXPECT_EQ(ValidUtf8("\xED\xA0\x80"),                           // a surrogate
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  // Prefixes end between characters.
+  const std::string text = "a\xC6\xB0\xE1\xBB\xAF\xF0\x9F\x98\x80";  // aưữ😀
+  EXPECT_EQ(CodePointPrefix(text, 0), "");
+  EXPECT_EQ(CodePointPrefix(text, 2), "a\xC6\xB0");
+  EXPECT_EQ(CodePointPrefix(text, 3), "a\xC6\xB0\xE1\xBB\xAF");
+  EXPECT_EQ(CodePointPrefix(text, 4), text);
+  EXPECT_EQ(CodePointPrefix(text, 100), text);
+}
+
 TEST(VnNamesTest, SplitsVietnameseGivenNamesOnly) {
   GivenParts parts = SplitGiven("Thị Thử", "VNM");
   EXPECT_EQ(parts.middle, "Thị");
@@ -180,6 +218,77 @@ TEST(XmlDocTest, NormalizesToNfcAndSaysWhere) {
   EXPECT_EQ(NodeText(children[0]), "ể");
   EXPECT_EQ(AttrValue(children[2], "a"), "é");
   EXPECT_EQ(NodeText(children[3]), "oké");
+}
+
+// `ascii` as UTF-16LE without a byte-order mark.
+std::string Utf16Le(absl::string_view ascii) {
+  std::string out;
+  for (char c : ascii) {
+    out.push_back(c);
+    out.push_back('\0');
+  }
+  return out;
+}
+
+TEST(XmlDocTest, RefusesNulBytesAndOtherEncodingsThanUtf8) {
+  // UTF-16 without a BOM is valid "UTF-8" byte for byte (NUL is ASCII);
+  // libxml2 would detect UTF-16 from "<\0?\0" and read it.
+  for (const std::string& utf16 :
+       {Utf16Le("<?xml version=\"1.0\"?><a>x</a>"),
+        Utf16Le("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a>x</a>"),
+        Utf16Le("<a>x</a>")}) {
+    auto doc = ParseXml(utf16);
+    ASSERT_FALSE(doc.ok());
+    EXPECT_TRUE(absl::IsInvalidArgument(doc.status()));
+    EXPECT_THAT(std::string(doc.status().message()), HasSubstr("NUL"));
+  }
+  EXPECT_FALSE(ParseXml(std::string("<a>x\0</a>", 9)).ok());
+  EXPECT_FALSE(ParseXml(std::string("<a/>\0", 5)).ok());
+  // Other encodings cannot be declared, with or without a BOM.
+  EXPECT_FALSE(
+      ParseXml("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xC3\xA9</a>")
+          .ok());
+  EXPECT_FALSE(ParseXml("\xEF\xBB\xBF<?xml version=\"1.0\" "
+                        "encoding=\"ISO-8859-1\"?><a/>")
+                   .ok());
+  EXPECT_FALSE(
+      ParseXml("<?xml version=\"1.0\" encoding=\"US-ASCII\"?><a/>").ok());
+  // UTF-8, declared or not, in any spelling.
+  EXPECT_TRUE(ParseXml("<?xml version=\"1.0\" encoding=\"utf-8\"?><a/>").ok());
+  auto doc = ParseXml("\xEF\xBB\xBF<?xml version=\"1.0\"?><a>\xC3\xA9</a>");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(NodeText(xmlDocGetRootElement(doc->get())), "\xC3\xA9");
+}
+
+TEST(XmlDocTest, NormalizesTheJoinedTextOfAnElement) {
+  // Comments, processing instructions and CDATA sections split a text into
+  // nodes that are NFC one by one; the value read is their join.
+  auto doc = ParseXml(
+      "<t:r xmlns:t=\"urn:vn:mps:tip:1.0\">"
+      "<t:a>e<!---->\xCC\x81</t:a>"
+      "<t:b>e<!-- x -->&#x301;</t:b>"
+      "<t:c>e<![CDATA[\xCC\x81]]></t:c>"
+      "<t:d>e<?pi data?>\xCC\x81</t:d>"
+      "<t:e>a<!--1--><![CDATA[b]]><?p?>c</t:e>"
+      "<t:f>\xC3\xA9<!---->\xC3\xA9</t:f>"
+      "</t:r>");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  auto changed = NormalizeToNfc(doc->get());
+  ASSERT_TRUE(changed.ok());
+  EXPECT_THAT(*changed,
+              ElementsAre("/t:r/t:a", "/t:r/t:b", "/t:r/t:c", "/t:r/t:d"));
+  const std::vector<const xmlNode*> children =
+      ChildElements(xmlDocGetRootElement(doc->get()));
+  ASSERT_EQ(children.size(), 6u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(NodeText(children[i]), "\xC3\xA9");
+  EXPECT_EQ(NodeText(children[4]), "abc");
+  EXPECT_EQ(NodeText(children[5]), "\xC3\xA9\xC3\xA9");
+  // One text node each, nothing else.
+  for (const xmlNode* element : children) {
+    ASSERT_NE(element->children, nullptr);
+    EXPECT_EQ(element->children->type, XML_TEXT_NODE);
+    EXPECT_EQ(element->children->next, nullptr);
+  }
 }
 
 TEST(XmlDocTest, LocatesSchemaViolationsAsSection8) {
