@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -510,6 +511,10 @@ struct HttpsPartner {
   const char* base_uri;  // the partner's, as policies name it
   const char* example;   // an outbound alert example, turned around
 };
+
+void PrintTo(const HttpsPartner& partner, std::ostream* out) {
+  *out << partner.agency;
+}
 
 class HttpsLinksTest : public PartnerLinksTest,
                        public ::testing::WithParamInterface<HttpsPartner> {
