@@ -14,17 +14,14 @@
 #include <cstddef>
 
 #include "absl/strings/string_view.h"
+#include "gateway/util/payload_types.h"
 
 namespace gw::kh_cnp {
 
-inline constexpr char kCaseAlertPayloadType[] =
-    "application/vnd.gw.v1.CaseAlert+proto";
-inline constexpr char kCaseStatusPayloadType[] =
-    "application/vnd.gw.v1.CaseStatus+proto";
-inline constexpr char kRepatriationRequestPayloadType[] =
-    "application/vnd.gw.v1.RepatriationRequest+proto";
-inline constexpr char kRepatriationRecordPayloadType[] =
-    "application/vnd.gw.v1.RepatriationRecord+proto";
+using ::gw::util::kCaseAlertPayloadType;
+using ::gw::util::kCaseStatusPayloadType;
+using ::gw::util::kRepatriationRecordPayloadType;
+using ::gw::util::kRepatriationRequestPayloadType;
 
 // §2.3: what the gateway writes, and the two values receivers accept
 // (compared without regard to case).

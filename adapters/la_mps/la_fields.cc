@@ -18,6 +18,7 @@
 #include "adapters/text/normalize.h"
 #include "gateway/crypto/sha256.h"
 #include "gateway/ingest/error_reason.h"
+#include "gateway/util/payload_types.h"
 #include "gateway/util/proto_time.h"
 #include "google/protobuf/descriptor.h"
 #include "gw/v1/alert.pb.h"
@@ -871,13 +872,13 @@ std::optional<MessageType> MessageTypeFromName(absl::string_view name) {
 absl::string_view PayloadTypeOf(MessageType type) {
   switch (type) {
     case MessageType::kAlert:
-      return "application/vnd.gw.v1.CaseAlert+proto";
+      return util::kCaseAlertPayloadType;
     case MessageType::kRepatriationRequest:
-      return "application/vnd.gw.v1.RepatriationRequest+proto";
+      return util::kRepatriationRequestPayloadType;
     case MessageType::kRepatriationDecision:
-      return "application/vnd.gw.v1.RepatriationRecord+proto";
+      return util::kRepatriationRecordPayloadType;
     case MessageType::kCaseStatus:
-      return "application/vnd.gw.v1.CaseStatus+proto";
+      return util::kCaseStatusPayloadType;
   }
   return "";
 }

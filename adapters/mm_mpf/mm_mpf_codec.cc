@@ -17,6 +17,7 @@
 #include "gateway/audit/receipt.h"
 #include "gateway/crypto/sha256.h"
 #include "gateway/util/deterministic_proto.h"
+#include "gateway/util/payload_types.h"
 #include "gw/v1/alert.pb.h"
 #include "gw/v1/case.pb.h"
 #include "gw/v1/repatriation.pb.h"
@@ -161,13 +162,12 @@ const google::protobuf::Message* PayloadPrototype(
     absl::string_view payload_type) {
   static const auto* const kTypes =
       new absl::flat_hash_map<std::string, const google::protobuf::Message*>{
-          {"application/vnd.gw.v1.CaseAlert+proto",
-           &gw::v1::CaseAlert::default_instance()},
-          {"application/vnd.gw.v1.RepatriationRequest+proto",
+          {util::kCaseAlertPayloadType, &gw::v1::CaseAlert::default_instance()},
+          {util::kRepatriationRequestPayloadType,
            &gw::v1::RepatriationRequest::default_instance()},
-          {"application/vnd.gw.v1.RepatriationRecord+proto",
+          {util::kRepatriationRecordPayloadType,
            &gw::v1::RepatriationRecord::default_instance()},
-          {"application/vnd.gw.v1.CaseStatus+proto",
+          {util::kCaseStatusPayloadType,
            &gw::v1::CaseStatus::default_instance()},
       };
   auto it = kTypes->find(payload_type);

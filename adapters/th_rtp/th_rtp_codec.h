@@ -107,19 +107,16 @@
 #include "adapters/transport/frame_protocol.h"
 #include "gateway/crypto/signer.h"
 #include "gateway/crypto/verifier.h"
+#include "gateway/util/payload_types.h"
 #include "gw/v1/receipt.pb.h"
 
 namespace gw::th_rtp {
 
 inline constexpr char kFrameContentType[] = "application/vnd.th-rtp.frame";
-inline constexpr char kCaseAlertPayloadType[] =
-    "application/vnd.gw.v1.CaseAlert+proto";
-inline constexpr char kCaseStatusPayloadType[] =
-    "application/vnd.gw.v1.CaseStatus+proto";
-inline constexpr char kRepatriationRequestPayloadType[] =
-    "application/vnd.gw.v1.RepatriationRequest+proto";
-inline constexpr char kRepatriationRecordPayloadType[] =
-    "application/vnd.gw.v1.RepatriationRecord+proto";
+using ::gw::util::kCaseAlertPayloadType;
+using ::gw::util::kCaseStatusPayloadType;
+using ::gw::util::kRepatriationRecordPayloadType;
+using ::gw::util::kRepatriationRequestPayloadType;
 
 // Status payload key under which Decode's refusals carry their NK fields.
 inline constexpr char kRefusalPayloadUrl[] = "gw.adapters.th_rtp/refusal";

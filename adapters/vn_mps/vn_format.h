@@ -9,6 +9,8 @@
 
 #include <cstddef>
 
+#include "gateway/util/payload_types.h"
+
 namespace gw::vn_mps {
 
 // §1, §3.3 item 2: the one namespace and its prefix.
@@ -51,15 +53,11 @@ inline constexpr size_t kMaxErrorText = 200;         // ErrorText, README §2.11
 inline constexpr size_t kMaxPartnerReference = 200;  // README §2.11
 inline constexpr size_t kMaxLocation = 500;          // XPathLocationType
 
-// The canonical payload types (envelope.payload_type), as th_rtp_codec.h.
-inline constexpr char kCaseAlertPayloadType[] =
-    "application/vnd.gw.v1.CaseAlert+proto";
-inline constexpr char kCaseStatusPayloadType[] =
-    "application/vnd.gw.v1.CaseStatus+proto";
-inline constexpr char kRepatriationRequestPayloadType[] =
-    "application/vnd.gw.v1.RepatriationRequest+proto";
-inline constexpr char kRepatriationRecordPayloadType[] =
-    "application/vnd.gw.v1.RepatriationRecord+proto";
+// The canonical payload types (envelope.payload_type).
+using ::gw::util::kCaseAlertPayloadType;
+using ::gw::util::kCaseStatusPayloadType;
+using ::gw::util::kRepatriationRecordPayloadType;
+using ::gw::util::kRepatriationRequestPayloadType;
 
 // §5.1: the warning code of a normalized inbound element.
 inline constexpr char kNormalizedNfc[] = "NORMALIZED_NFC";

@@ -44,6 +44,7 @@
 #include "gateway/ingest/writer.h"
 #include "gateway/policy/policy.h"
 #include "gateway/store/store.h"
+#include "gateway/util/payload_types.h"
 #include "gw/v1/alert.pb.h"
 #include "gw/v1/case.pb.h"
 #include "gw/v1/envelope.pb.h"
@@ -51,10 +52,8 @@
 
 namespace gw::ingest {
 
-inline constexpr char kCaseAlertPayloadType[] =
-    "application/vnd.gw.v1.CaseAlert+proto";
-inline constexpr char kCaseStatusPayloadType[] =
-    "application/vnd.gw.v1.CaseStatus+proto";
+using ::gw::util::kCaseAlertPayloadType;
+using ::gw::util::kCaseStatusPayloadType;
 
 // What an audited refusal or read records.
 struct AuditFacts {
