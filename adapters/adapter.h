@@ -186,7 +186,9 @@ class Codec {
   // The partner-format bytes of `message`. Deterministic.
   // Errors: INVALID_ARGUMENT naming the field when the message cannot be
   // represented in the partner's format (the delivery is dead-lettered with
-  // that reason, e.g. ID_NOT_REPRESENTABLE).
+  // that reason, e.g. ID_NOT_REPRESENTABLE). Any other error (INTERNAL,
+  // FAILED_PRECONDITION for a misconfigured key, ...) is the gateway's own
+  // and the delivery is retried with backoff.
   [[nodiscard]] virtual absl::StatusOr<PartnerMessage> Encode(
       const OutboundMessage& message) const = 0;
 

@@ -367,10 +367,18 @@ bool Dispatcher::Send(Link& link, QueuedDelivery delivery) {
   message->envelope = *std::move(envelope);
   auto encoded = link.adapter->codec().Encode(*message);
   if (!encoded.ok()) {
+    // Only INVALID_ARGUMENT says the message can never be carried
+    // (adapter.h); any other failure is this gateway's (a schema that did
+    // not load, a misconfigured key) and waits for an operator, retried.
     Record(link, std::move(delivery),
-           adapters::DeliveryOutcome::Permanent(
-               absl::StrCat("cannot be expressed in ", link.agency,
-                            "'s format: ", encoded.status().message())));
+           absl::IsInvalidArgument(encoded.status())
+               ? adapters::DeliveryOutcome::Permanent(
+                     absl::StrCat("cannot be expressed in ", link.agency,
+                                  "'s format: ", encoded.status().message()))
+               : adapters::DeliveryOutcome::Transient(absl::StrCat(
+                     "could not be encoded for ", link.agency, " (",
+                     absl::StatusCodeToString(encoded.status().code()),
+                     "): ", encoded.status().message())));
     return true;
   }
   auto sent = std::make_shared<adapters::PartnerMessage>(*std::move(encoded));

@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -986,6 +987,89 @@ TEST_F(DispatcherTest, DeliveryWithoutReceiptIsNotAcknowledged) {
   EXPECT_NE(Stored(id).state(), Delivery::ACKNOWLEDGED);
   EXPECT_THAT(Stored(id).reason(), HasSubstr("receipt"));
 }
+
+// A codec that cannot encode: `status` for every message.
+class FailingEncodeAdapter final : public adapters::Adapter {
+ public:
+  FailingEncodeAdapter(std::shared_ptr<FakePartner> partner,
+                       absl::Status status)
+      : codec_(std::move(status)), transport_(std::move(partner)) {}
+  const adapters::Codec& codec() const override { return codec_; }
+  adapters::Transport& transport() override { return transport_; }
+  int max_in_flight() const override { return 1; }
+
+ private:
+  class Codec final : public adapters::Codec {
+   public:
+    explicit Codec(absl::Status status) : status_(std::move(status)) {}
+    absl::StatusOr<adapters::PartnerMessage> Encode(
+        const adapters::OutboundMessage&) const override {
+      return status_;
+    }
+    adapters::DeliveryOutcome ReadAnswer(
+        const adapters::OutboundMessage&, const adapters::PartnerMessage&,
+        const adapters::PartnerAnswer&) const override {
+      return adapters::DeliveryOutcome::Transient("never sent");
+    }
+    absl::StatusOr<adapters::InboundMessage> Decode(
+        const std::string&, const adapters::PartnerMessage&) const override {
+      return absl::UnimplementedError("");
+    }
+
+   private:
+    absl::Status status_;
+  };
+  Codec codec_;
+  FakeTransport transport_;
+};
+
+// INVALID_ARGUMENT: the message cannot be expressed in the partner's
+// format, now or later (adapter.h): a dead letter. Anything else (a schema
+// that did not load, a key of the wrong kind) is the gateway's own trouble:
+// retried until an operator mends it, never dead-lettered.
+struct EncodeError {
+  absl::StatusCode code;
+  const char* message;
+  Delivery::State want;
+};
+
+class DispatcherEncodeErrorTest
+    : public DispatcherTest,
+      public ::testing::WithParamInterface<EncodeError> {};
+
+TEST_P(DispatcherEncodeErrorTest, OnlyWhatThePartnerCannotCarryIsDeadLettered) {
+  const absl::Status status(GetParam().code, GetParam().message);
+  std::map<std::string, std::unique_ptr<adapters::Adapter>> links;
+  links.emplace(kPartner, std::make_unique<FailingEncodeAdapter>(
+                              partners_[kPartner], status));
+  dispatcher_ = std::make_unique<Dispatcher>(
+      "CN-MPS", policy_, store_.get(), writer_.get(), signer_.get(),
+      std::move(links), &watchers_, options_);
+  {
+    absl::MutexLock lock(&hook_mu_);
+    hooked_ = dispatcher_.get();
+  }
+  ASSERT_TRUE(dispatcher_->Start().ok());
+  const std::string id = IdTo(Accept("A-1", "CASE-1", {kPartner}));
+  ASSERT_TRUE(WaitForState(id, GetParam().want));
+  EXPECT_THAT(Stored(id).reason(), HasSubstr(GetParam().message));
+  EXPECT_TRUE(partner().SendsOf("A-1").empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Codes, DispatcherEncodeErrorTest,
+    ::testing::Values(EncodeError{absl::StatusCode::kInvalidArgument,
+                                  "case_ref: ID_NOT_REPRESENTABLE",
+                                  Delivery::FAILED},
+                      EncodeError{absl::StatusCode::kInternal,
+                                  "schema did not load", Delivery::RETRYING},
+                      EncodeError{absl::StatusCode::kFailedPrecondition,
+                                  "link key is not Ed25519",
+                                  Delivery::RETRYING}),
+    [](const ::testing::TestParamInfo<EncodeError>& info) {
+      return absl::StrReplaceAll(absl::StatusCodeToString(info.param.code),
+                                 {{"_", ""}});
+    });
 
 // ---------------------------------------------------------------------------
 // 3. Permanent refusal.
